@@ -1,0 +1,33 @@
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from .live import user_group
+
+
+class LiveConsumer(AsyncJsonWebsocketConsumer):
+    """``/ws/``: authenticated by the session cookie; the server alone chooses the groups.
+
+    The client sends nothing that selects a subscription (DESIGN §4.5); organisation and
+    property groups join here when the live-updates issue adds them.
+    """
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or not user.is_active:
+            await self.close(code=4401)
+            return
+        self.groups_joined = [user_group(user.pk)]
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "hello", "user": user.pk})
+
+    async def disconnect(self, code):
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        # Clients only listen; anything they send is ignored rather than trusted.
+        return
+
+    async def live_event(self, message):
+        await self.send_json(message["event"])

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import health, views
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("", views.home, name="home"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("portal.accounts.urls")),
+    path("o/<slug:org_slug>/", views.org_home, name="org-home"),
+    path("o/<slug:org_slug>/manage/", include("portal.tenancy.urls")),
+    path("api/v1/", include("portal.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

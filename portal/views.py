@@ -1,0 +1,25 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from portal.tenancy.access import organizations_of
+from portal.tenancy.decorators import org_view
+
+
+@login_required
+def home(request):
+    """One organisation: go straight there. Several: let the person choose. None: say so."""
+    organizations = organizations_of(request.user)
+    request._user_organizations = organizations
+    if len(organizations) == 1:
+        return redirect("org-home", org_slug=organizations[0][0].slug)
+    return render(request, "portal/choose_organization.html", {"organizations": organizations})
+
+
+@org_view()
+def org_home(request):
+    access = request.access
+    template = "portal/home_staff.html" if access.is_staff else "portal/home_owner.html"
+    context = {"access": access}
+    if access.is_staff:
+        context["scope_properties"] = access.properties()
+    return render(request, template, context)

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo serve test lint messages makemessages stop bench clean
+.PHONY: setup demo test lint messages makemessages stop bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Courtyard needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -36,6 +36,9 @@ test: setup
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+bench: setup
+	$(BIN)/python bench/bench_seed.py
 
 # Stops the private Redis that the project starts when REDIS_URL is not set.
 stop: $(STAMP)

@@ -2,6 +2,9 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from .live import user_group
 
+# Application close code (4000–4999): the connection has no signed-in user (any more).
+CLOSE_UNAUTHENTICATED = 4401
+
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     """``/ws/``: authenticated by the session cookie; the server alone chooses the groups.
@@ -11,9 +14,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     """
 
     async def connect(self):
+        self.groups_joined = []
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
-            await self.close(code=4401)
+            # Closing before accept() refuses the handshake itself.
+            await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.groups_joined = [user_group(user.pk)]
         for group in self.groups_joined:
@@ -22,7 +27,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "hello", "user": user.pk})
 
     async def disconnect(self, code):
-        for group in getattr(self, "groups_joined", []):
+        for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive_json(self, content, **kwargs):
@@ -31,3 +36,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def live_event(self, message):
         await self.send_json(message["event"])
+
+    async def session_closed(self, message):
+        """The user signed out or changed the password: this socket is no longer theirs."""
+        await self.close(code=CLOSE_UNAUTHENTICATED)

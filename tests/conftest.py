@@ -18,10 +18,16 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache():
+def _clean_cache(settings):
+    # Only the cache's own keys: cache.clear() would FLUSHDB the Redis database that the
+    # Celery broker and the channel layer share, breaking sockets of concurrent test runs.
     from django.core.cache import cache
 
-    cache.clear()
+    client = cache._cache.get_client(write=True)
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
     yield
 
 

@@ -2,16 +2,10 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.tokens import default_token_generator
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from portal.sms import send_sms
-
-from .backends import find_user
+from . import services
+from .backends import login_key
 from .models import User
 
 
@@ -29,36 +23,23 @@ class LoginForm(auth_forms.AuthenticationForm):
         "inactive": _("This account is not active yet. Use the invitation link you received."),
     }
 
+    def clean_username(self):
+        # authenticate() hands this value to django-axes, which counts failures per value:
+        # one key per account, whatever spelling of the phone number or case of the email.
+        return login_key(self.cleaned_data["username"])
+
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Reset by email, or by SMS for owners who have only a phone number."""
 
-    email = forms.CharField(label=_("Phone number or email"), max_length=254)
+    email = forms.CharField(
+        label=_("Phone number or email"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
 
-    def get_users(self, identifier):
-        user = find_user(identifier)
-        if user is not None and user.is_active and user.has_usable_password():
-            yield user
-
-    def save(self, domain_override=None, request=None, **kwargs):
-        for user in self.get_users(self.cleaned_data["email"]):
-            uid = urlsafe_base64_encode(force_bytes(user.pk))
-            token = default_token_generator.make_token(user)
-            url = settings.SITE_URL + reverse(
-                "accounts:password-reset-confirm", kwargs={"uidb64": uid, "token": token}
-            )
-            context = {"user": user, "url": url}
-            if user.email:
-                self.send_mail(
-                    "accounts/email/password_reset_subject.txt",
-                    "accounts/email/password_reset.txt",
-                    context,
-                    None,
-                    user.email,
-                    html_email_template_name="accounts/email/password_reset.html",
-                )
-            elif user.phone:
-                send_sms(user.phone, render_to_string("accounts/sms/password_reset.txt", context))
+    def save(self, *args, **kwargs):
+        services.password_reset_request(identifier=self.cleaned_data["email"])
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
@@ -69,6 +50,10 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "language", "large_text"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("Same as my browser")), *settings.LANGUAGES]
 
 
 class InvitationAcceptForm(forms.Form):

@@ -1,6 +1,7 @@
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.urls import Resolver404, resolve
 from django_scopes import scope, scopes_disabled
+from rest_framework.exceptions import NotFound
 
 from .models import Organization
 
@@ -30,6 +31,8 @@ class TenantMiddleware:
             return self.get_response(request)
         organization = Organization.objects.filter(slug=slug, is_active=True).first()
         if organization is None:
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
             raise Http404
         request.organization = organization
         with scope(organization=organization):

@@ -176,6 +176,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.accounts.tasks.purge_expired_invitations",
         "schedule": timedelta(hours=1),
     },
+    # Each job reads only the rows that are due (next_sla_check_at and friends); "expires"
+    # drops a run that waited longer than its period instead of stacking them up.
+    "tickets-sla": {
+        "task": "tickets.tasks.sla_check",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
+    "tickets-remind-waiting-owners": {
+        "task": "tickets.tasks.remind_waiting_owners",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
+    "tickets-auto-close": {
+        "task": "tickets.tasks.auto_close_resolved",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 290},
+    },
     "heartbeat": {
         "task": "portal.tasks.heartbeat",
         "schedule": timedelta(seconds=30),
@@ -229,6 +246,10 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+
+TICKETS_REOPEN_WINDOW_DAYS = env.int("TICKETS_REOPEN_WINDOW_DAYS", default=7)
+TICKETS_AUTO_CLOSE_DAYS = env.int("TICKETS_AUTO_CLOSE_DAYS", default=7)
+TICKETS_OWNER_REMINDER_HOURS = env.int("TICKETS_OWNER_REMINDER_HOURS", default=24)
 
 # --- Internationalisation ----------------------------------------------------------------
 

@@ -1,0 +1,34 @@
+"""Ticket models, split by concern; import them from here."""
+
+from .choices import (
+    OPEN_STATUSES,
+    RESOLUTION_RUNNING_STATUSES,
+    Channel,
+    Notify,
+    Priority,
+    Status,
+    Timer,
+)
+from .sla import BusinessCalendar, CalendarException, SlaEscalation, SlaPolicy
+from .teams import Category, Team, TeamMember
+from .ticket import Ticket, TicketCounter, TimelineEntry
+
+__all__ = [
+    "OPEN_STATUSES",
+    "RESOLUTION_RUNNING_STATUSES",
+    "BusinessCalendar",
+    "CalendarException",
+    "Category",
+    "Channel",
+    "Notify",
+    "Priority",
+    "SlaEscalation",
+    "SlaPolicy",
+    "Status",
+    "Team",
+    "TeamMember",
+    "Ticket",
+    "TicketCounter",
+    "Timer",
+    "TimelineEntry",
+]

@@ -1,0 +1,102 @@
+"""Reads of tickets for pages, the API and jobs; every one narrowed to what the caller may see.
+
+Staff see the tickets of the properties they cover; residents the tickets of their units and
+those they filed themselves (a common-area request is its requester's). Outsiders get 404.
+"""
+
+import datetime as dt
+
+from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from portal.tenancy.access import Access
+
+from .models import OPEN_STATUSES, Team, Ticket, TimelineEntry
+from .services.rules import actor_id, is_handler
+
+BREACHING_SOON = dt.timedelta(hours=2)
+
+QUEUE_VIEWS = ("mine", "unassigned", "team", "breaching_soon", "breached", "open")
+
+
+def ticket_list_for(*, access: Access) -> QuerySet[Ticket]:
+    tickets = Ticket.objects.filter(organization=access.organization)
+    if access.sees_all_properties:
+        return tickets
+    visible = Q(pk__in=[])
+    if access.is_staff:
+        visible |= Q(property_id__in=access.scoped_property_ids)
+    if access.residencies:
+        visible |= Q(unit_id__in=access.unit_ids) | Q(requester_id=actor_id(access))
+    return tickets.filter(visible)
+
+
+def ticket_get_for(*, access: Access, number: int) -> Ticket:
+    """The ticket with this number if the caller may see it; 404 otherwise, whichever it is."""
+    ticket = (
+        ticket_list_for(access=access)
+        .select_related(
+            "property", "unit__building", "asset", "category", "requester", "assignee",
+            "team", "policy",
+        )
+        .filter(number=number)
+        .first()
+    )
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def timeline_for(*, access: Access, ticket: Ticket) -> QuerySet[TimelineEntry]:
+    """The ticket's timeline, oldest first; owners see the public entries only."""
+    entries = TimelineEntry.objects.filter(
+        organization_id=ticket.organization_id, ticket=ticket
+    ).select_related("actor")
+    if not is_handler(access, ticket):
+        entries = entries.filter(is_public=True)
+    return entries.order_by("created_at", "pk")
+
+
+def _view_filter(view: str, *, user_id: int, now: dt.datetime) -> Q:
+    open_ = Q(status__in=OPEN_STATUSES)
+    if view == "mine":
+        return open_ & Q(assignee_id=user_id)
+    if view == "unassigned":
+        return open_ & Q(assignee__isnull=True)
+    if view == "team":
+        teams = Team.objects.filter(Q(members__id=user_id) | Q(lead_id=user_id)).values("pk")
+        return open_ & Q(team_id__in=teams)
+    if view == "breaching_soon":
+        return open_ & Q(next_due_at__gt=now, next_due_at__lte=now + BREACHING_SOON)
+    if view == "breached":
+        return open_ & (
+            Q(next_due_at__lte=now)
+            | Q(first_response_breached_at__isnull=False)
+            | Q(resolution_breached_at__isnull=False)
+        )
+    if view == "open":
+        return open_
+    raise ValueError(f"unknown queue view {view!r}")
+
+
+def ticket_queue(*, access: Access, view: str = "open") -> QuerySet[Ticket]:
+    """A staff queue view, nearest due first (tickets with no running timer last)."""
+    now = timezone.now()
+    return (
+        ticket_list_for(access=access)
+        .filter(_view_filter(view, user_id=actor_id(access), now=now))
+        .select_related("property", "unit__building", "category", "assignee", "team")
+        .order_by(F("next_due_at").asc(nulls_last=True), "created_at")
+    )
+
+
+def ticket_queue_counts(*, access: Access) -> dict[str, int]:
+    """How many tickets each queue view holds, in one query."""
+    now, user_id = timezone.now(), actor_id(access)
+    return ticket_list_for(access=access).aggregate(
+        **{
+            view: Count("pk", filter=_view_filter(view, user_id=user_id, now=now))
+            for view in QUEUE_VIEWS
+        }
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("portal.accounts.urls")),
     path("o/<slug:org_slug>/", views.org_home, name="org-home"),
     path("o/<slug:org_slug>/manage/", include("portal.tenancy.urls")),
+    path("o/<slug:org_slug>/", include("tickets.urls")),
     path("api/v1/", include("portal.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -241,3 +241,36 @@ class Residency(TenantModel):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+
+class PersonalDataAccess(TenantModel):
+    """An audit row each time staff reveal an owner's personal data (PIPL): who saw whose
+    what, and from where. Written by the services that reveal; never updated."""
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", _("Phone number revealed")
+        RECORD = "record", _("Owner record opened")
+        EXPORT = "export", _("Owner data exported")
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("staff member"),
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("person"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    context = models.CharField(_("where"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        indexes = [
+            models.Index(fields=["organization", "subject", "created_at"]),
+            models.Index(fields=["organization", "staff", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.staff_id} → {self.subject_id} ({self.kind})"

@@ -10,10 +10,14 @@ from .choices import (
     Timer,
 )
 from .sla import BusinessCalendar, CalendarException, SlaEscalation, SlaPolicy
+from .support import Attachment, CannedResponse, FaqEntry
 from .teams import Category, Team, TeamMember
 from .ticket import Ticket, TicketCounter, TimelineEntry
 
 __all__ = [
+    "Attachment",
+    "CannedResponse",
+    "FaqEntry",
     "OPEN_STATUSES",
     "RESOLUTION_RUNNING_STATUSES",
     "BusinessCalendar",

@@ -128,6 +128,14 @@ class Ticket(TenantModel):
     rating_comment = models.TextField(_("rating comment"), blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
 
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged",
+        verbose_name=_("merged into"),
+    )
+    # Set when a later ticket about the same asset or location makes this one a repeat
+    # (the hotspots of the dashboards); stored so that the queue can show it cheaply.
+    is_recurring = models.BooleanField(_("recurring problem"), default=False)
+
     # The submission moment; both timers start here.
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

@@ -12,6 +12,13 @@ from . import factories as f
 
 
 @pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    # Assertions read English messages; tests about Chinese ask for it (Accept-Language,
+    # the user's saved language, or translation.override).
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # Argon2 is the production hasher; tests hash thousands of times and only need equality.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -10,8 +10,11 @@ from tests import factories as f
 LOGIN = reverse("accounts:login")
 
 
-def sign_in(client, username, password=f.PASSWORD, **extra):
-    return client.post(LOGIN, {"username": username, "password": password, **extra})
+def sign_in(client, username, password=f.PASSWORD, next=None, **headers):
+    data = {"username": username, "password": password}
+    if next is not None:
+        data["next"] = next
+    return client.post(LOGIN, data, **headers)
 
 
 def signed_in_user_id(client):

@@ -1,6 +1,7 @@
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from .live import user_group
+from .live import groups_for_user
 
 # Application close code (4000–4999): the connection has no signed-in user (any more).
 CLOSE_UNAUTHENTICATED = 4401
@@ -9,8 +10,9 @@ CLOSE_UNAUTHENTICATED = 4401
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     """``/ws/``: authenticated by the session cookie; the server alone chooses the groups.
 
-    The client sends nothing that selects a subscription (DESIGN §4.5); organisation and
-    property groups join here when the live-updates issue adds them.
+    The client sends nothing that selects a subscription (DESIGN §4.5): its groups come from
+    :func:`communications.live.groups_for_user` at connect time. A lost membership takes effect
+    at the next connection; the services that end one close the person's sockets.
     """
 
     async def connect(self):
@@ -20,7 +22,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             # Closing before accept() refuses the handshake itself.
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        self.groups_joined = [user_group(user.pk)]
+        self.groups_joined = await database_sync_to_async(groups_for_user)(user)
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()

@@ -193,6 +193,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=5),
         "options": {"expires": 290},
     },
+    # Retries and messages held back by quiet hours; first sends go out right after commit.
+    "communications-send-due": {
+        "task": "communications.tasks.send_due_deliveries",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
     "heartbeat": {
         "task": "portal.tasks.heartbeat",
         "schedule": timedelta(seconds=30),
@@ -304,7 +310,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.CursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_RATES": {"auth": "20/min"},
+    "DEFAULT_THROTTLE_RATES": {"auth": "20/min", "tickets-write": "60/min"},
     # Throttles key on the client address; trust X-Forwarded-For only from our own proxies.
     "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT,
 }

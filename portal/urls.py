@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("portal.accounts.urls")),
+    path("notifications/", include("communications.urls")),
     path("o/<slug:org_slug>/", views.org_home, name="org-home"),
     path("o/<slug:org_slug>/manage/", include("portal.tenancy.urls")),
     path("o/<slug:org_slug>/", include("tickets.urls")),

@@ -1,26 +1,93 @@
 """Where ticket events leave the tickets app: one call per event, from the services.
 
-Today an event becomes a live message to each recipient's browser after commit (DESIGN §6);
-the timeline entry the service wrote is the durable record. When communications gains its
-notification centre (in-app, email, SMS, preferences), :func:`ticket_event` is the single
-place to hand the event over to it: everything a channel needs is in the arguments.
+:func:`ticket_event` hands each event to the notification centre (communications.notify):
+a notification in the recipient's language with a link to the ticket, email and text messages
+by their preferences, and the ``notification.created`` live event. The ticket's own live event
+(``ticket.created``, ``ticket.updated`` …) goes to the recipients' sockets, and a new ticket
+also to the staff covering its property, so that their queue moves without a reload.
 """
 
 from collections.abc import Iterable
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
 
-from communications.live import send_to_user_on_commit
-from portal.tenancy.models import Membership, Residency
+from communications.live import (
+    send_to_property_staff_on_commit,
+    send_to_users_on_commit,
+)
+from communications.preferences import RESIDENT, STAFF
+from communications.services import current_batch, notify
+from portal.tenancy.models import Membership, Organization, Residency
 
-from .models import Team, Ticket, TimelineEntry
+from .models import Priority, Status, Team, Ticket, TimelineEntry
+from .models.describe import describe
 
 LIVE_TYPES = {
     TimelineEntry.Kind.CREATED: "ticket.created",
     TimelineEntry.Kind.COMMENT: "ticket.comment",
     TimelineEntry.Kind.INTERNAL_NOTE: "ticket.comment",
 }
+# Timeline kinds -> notification kinds (templates/communications/notifications/<kind>.txt).
+NOTIFICATION_KINDS = {
+    TimelineEntry.Kind.CREATED: "ticket.created",
+    TimelineEntry.Kind.COMMENT: "ticket.comment",
+    TimelineEntry.Kind.INTERNAL_NOTE: "ticket.note",
+    TimelineEntry.Kind.STATUS: "ticket.status",
+    TimelineEntry.Kind.ASSIGNMENT: "ticket.assigned",
+    TimelineEntry.Kind.ESCALATION: "ticket.escalated",
+    TimelineEntry.Kind.REMINDER: "ticket.reminder",
+    TimelineEntry.Kind.RATING: "ticket.rated",
+}
+EXCERPT_LENGTH = 280
+
+
+def owner_url(slug: str, number: int) -> str:
+    return f"/o/{slug}/requests/{number}/"
+
+
+def staff_url(slug: str, number: int) -> str:
+    return f"/o/{slug}/tickets/{number}/"
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1] + "…"
+
+
+# Evaluated when the text is rendered, inside the recipient's language.
+_described = lazy(describe, str)
+
+
+def _kinds(kind: str, ticket: Ticket) -> tuple[str, str]:
+    """(kind for owners, kind for staff)."""
+    base = NOTIFICATION_KINDS.get(kind, "ticket.updated")
+    if base == "ticket.status" and ticket.status == Status.RESOLVED:
+        return "ticket.rate_request", base
+    if base == "ticket.assigned":
+        return "ticket.updated", "ticket.updated"  # the new assignee is told apart
+    return base, base
+
+
+def _staff_among(organization_id: int, user_ids: set[int]) -> set[int]:
+    """Which recipients work for the organisation (they get the staff link and defaults).
+    Inside a notify_batch (the periodic jobs) the organisation's staff are read once."""
+    batch = current_batch()
+    if batch is None:
+        return set(
+            Membership.objects.filter(
+                organization_id=organization_id, user_id__in=user_ids, is_active=True
+            ).values_list("user_id", flat=True)
+        )
+    key = ("tickets.staff", organization_id)
+    if key not in batch.memo:
+        batch.memo[key] = set(
+            Membership.objects.filter(
+                organization_id=organization_id, is_active=True
+            ).values_list("user_id", flat=True)
+        )
+    return batch.memo[key] & user_ids
 
 
 def ticket_event(
@@ -32,7 +99,9 @@ def ticket_event(
     ``kind`` is a TimelineEntry kind; ``entry`` the entry recording it, when there is one.
     Call inside the service's transaction: nothing is sent unless it commits.
     """
-    slug = organization_slug or ticket.organization.slug
+    recipients = set(recipients) - {actor_id, None}
+    organization: Organization = ticket.organization
+    slug = organization_slug or organization.slug
     at = entry.created_at if entry is not None else timezone.now()
     message = {
         "type": LIVE_TYPES.get(kind, "ticket.updated"),
@@ -41,8 +110,49 @@ def ticket_event(
         "status": ticket.status,
         "at": at.isoformat() if at else None,
     }
-    for user_id in sorted(set(recipients) - {actor_id, None}):
-        send_to_user_on_commit(user_id, message)
+    send_to_users_on_commit(sorted(recipients), message)
+    if kind == TimelineEntry.Kind.CREATED:
+        # The queue of everyone covering the property moves, not only the handlers'.
+        send_to_property_staff_on_commit(ticket.property_id, message)
+    if not recipients:
+        return
+
+    staff_ids = _staff_among(ticket.organization_id, recipients) - {ticket.requester_id}
+    owner_ids = recipients - staff_ids
+    context = {
+        "number": ticket.number,
+        "title": ticket.title,
+        "status": Status(ticket.status).label,
+        "priority": Priority(ticket.priority).label,
+        "organization": organization.name,
+        "actor": entry.actor.full_name if entry is not None and entry.actor_id else "",
+        "text": _excerpt(entry.body) if entry is not None and entry.is_public else "",
+        "note": _excerpt(entry.body) if entry is not None else "",
+        "change": _described(entry) if entry is not None else "",
+        "proxy": ticket.filed_by_id is not None,
+    }
+    common = {
+        "organization": organization, "context": context, "actor_id": actor_id,
+        "urgent": ticket.priority == Priority.URGENT and kind != TimelineEntry.Kind.RATING,
+        "object_type": "tickets.ticket", "object_key": ticket.number,
+    }
+    owner_kind, staff_kind = _kinds(kind, ticket)
+    if owner_ids and kind != TimelineEntry.Kind.INTERNAL_NOTE:
+        notify(
+            recipients=owner_ids, kind=owner_kind, url=owner_url(slug, ticket.number),
+            audience=RESIDENT, **common,
+        )
+    if kind == TimelineEntry.Kind.ASSIGNMENT and ticket.assignee_id in staff_ids:
+        notify(
+            recipients={ticket.assignee_id}, kind="ticket.assigned",
+            url=staff_url(slug, ticket.number), audience=STAFF, **common,
+        )
+        staff_ids.discard(ticket.assignee_id)
+    if staff_ids:
+        notify(
+            recipients=staff_ids, kind=staff_kind, url=staff_url(slug, ticket.number),
+            audience=STAFF, **common,
+        )
 
 
 def owners_of(ticket: Ticket) -> set[int]:

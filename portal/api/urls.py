@@ -18,11 +18,13 @@ org_patterns = [
         tenancy_api.PropertyUnitListView.as_view(),
         name="property-unit-list",
     ),
+    path("", include("tickets.api.urls")),
 ]
 
 app_name = "api"
 urlpatterns = [
     path("auth/token/", accounts_api.AuthTokenView.as_view(), name="auth-token"),
     path("me/", accounts_api.MeView.as_view(), name="me"),
+    path("notifications/", include("communications.api_urls")),
     path("orgs/<slug:org_slug>/", include(org_patterns)),
 ]

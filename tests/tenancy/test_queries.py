@@ -11,10 +11,11 @@ from tests import factories as f
 
 from .helpers import url
 
-# Nine for every page (session, user, organisation; membership, its properties and
+# Ten for every page (session, user, organisation; membership, its properties and
 # residencies for the access check; memberships, residencies and organisations for the
-# organisation switcher), then the page's own: count, rows, and the filters' choices.
-BUDGET = 14
+# organisation switcher; the bell's unread count), then the page's own: count, rows, and
+# the filters' choices.
+BUDGET = 15
 
 
 def _queries(client, path, **params) -> int:

@@ -17,6 +17,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from communications.services import notify_batch
+
 from ..models import SlaEscalation, Status, Ticket, TimelineEntry
 from ..notify import managers_covering, managers_of, owners_of_many, ticket_event
 from ..sla.timers import ASSIGNEE, MANAGER, TEAM_LEAD, DueLevel
@@ -127,11 +129,13 @@ def _fire(tickets: list[Ticket], now: dt.datetime, run_id: uuid.UUID, run: SlaRu
             events.append((ticket, _escalation_recipients(ticket, level.notify, managers)))
     TimelineEntry.objects.bulk_create(entries)
     Ticket.objects.bulk_update(tickets, SLA_FIELDS)
-    for ticket, recipients in events:
-        ticket_event(
-            ticket=ticket, kind=TimelineEntry.Kind.ESCALATION, actor_id=None,
-            recipients=recipients,
-        )
+    # One batch: all notifications of these tickets are written with the same few queries.
+    with notify_batch():
+        for ticket, recipients in events:
+            ticket_event(
+                ticket=ticket, kind=TimelineEntry.Kind.ESCALATION, actor_id=None,
+                recipients=recipients,
+            )
     run.tickets += len(tickets)
 
 
@@ -162,11 +166,12 @@ def sla_process_due(*, now: dt.datetime | None = None, batch_size: int = BATCH_S
 def _tell_owners(tickets: Iterable[Ticket], kind: str, extra: dict[int, set[int]]) -> None:
     tickets = list(tickets)
     owners = owners_of_many(tickets)
-    for ticket in tickets:
-        ticket_event(
-            ticket=ticket, kind=kind, actor_id=None,
-            recipients=owners[ticket.pk] | extra.get(ticket.pk, set()),
-        )
+    with notify_batch():
+        for ticket in tickets:
+            ticket_event(
+                ticket=ticket, kind=kind, actor_id=None,
+                recipients=owners[ticket.pk] | extra.get(ticket.pk, set()),
+            )
 
 
 def auto_close_resolved(*, now: dt.datetime | None = None, batch_size: int = BATCH_SIZE) -> int:

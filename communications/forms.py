@@ -1,0 +1,42 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .models import Topic
+
+
+class PreferencesForm(forms.Form):
+    """Email and text message per topic, and optional quiet hours."""
+
+    quiet_start = forms.TimeField(
+        label=_("Quiet from"), required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    quiet_end = forms.TimeField(
+        label=_("Quiet until"), required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Emails and text messages wait until then; urgent ones do not."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for topic, label in Topic.choices:
+            self.fields[f"{topic}_email"] = forms.BooleanField(
+                label=_("%(topic)s: email") % {"topic": label}, required=False
+            )
+            self.fields[f"{topic}_sms"] = forms.BooleanField(
+                label=pgettext_lazy("preferences", "%(topic)s: text message") % {"topic": label},
+                required=False,
+            )
+        self.order_fields([*(f"{t}_{c}" for t in Topic.values for c in ("email", "sms")),
+                           "quiet_start", "quiet_end"])
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("quiet_start")) != bool(data.get("quiet_end")):
+            self.add_error("quiet_end", _("Give both times, or neither."))
+        return data
+
+    def choices(self) -> dict[str, tuple[bool, bool]]:
+        data = self.cleaned_data
+        return {t: (data[f"{t}_email"], data[f"{t}_sms"]) for t in Topic.values}

@@ -1,0 +1,283 @@
+"""Every write of the notification centre. ``notify`` is the public interface for apps
+(DESIGN §3): tell people something, in-app and by their chosen channels."""
+
+import contextlib
+import contextvars
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from portal.tenancy.models import Organization
+
+from . import live
+from .models import Delivery, Notification, NotificationPreference, QuietHours, Topic
+from .preferences import RESIDENT, Recipient, channels_for, preference_rows, topic_of
+from .rendering import render
+
+BULK_BATCH = 1000
+
+
+@dataclass
+class _Request:
+    organization: Organization
+    recipient_ids: set[int]
+    kind: str
+    context: dict
+    url: str
+    actor_id: int | None
+    urgent: bool
+    emergency: bool
+    audience: str
+    object_type: str
+    object_key: str
+
+
+@dataclass
+class Batch:
+    """notify() calls collected by :func:`notify_batch`; ``memo`` lets callers share lookups
+    (a job's tickets of one organisation need its staff list once)."""
+
+    requests: list[_Request] = field(default_factory=list)
+    memo: dict = field(default_factory=dict)
+
+
+_current_batch: contextvars.ContextVar[Batch | None] = contextvars.ContextVar(
+    "notify_batch", default=None
+)
+
+
+def current_batch() -> Batch | None:
+    return _current_batch.get()
+
+
+@contextlib.contextmanager
+def notify_batch() -> Iterator[Batch]:
+    """Collect every notify() inside and write them together on exit, so that a job telling
+    many people about many objects makes the same few queries as one call. Use inside the
+    job's transaction; nested batches join the outer one."""
+    if _current_batch.get() is not None:
+        yield _current_batch.get()
+        return
+    batch = Batch()
+    token = _current_batch.set(batch)
+    try:
+        yield batch
+    finally:
+        _current_batch.reset(token)
+    _write(batch.requests)
+
+
+def notify(
+    *, organization: Organization, recipients: Iterable[int], kind: str, context: dict,
+    url: str = "", actor_id: int | None = None, urgent: bool = False, emergency: bool = False,
+    audience: str = RESIDENT, object_type: str = "", object_key: str | int = "",
+) -> None:
+    """Tell ``recipients`` (user ids) that ``kind`` happened; never the actor themselves.
+
+    Renders ``communications/notifications/<kind>.txt`` with ``context`` in each recipient's
+    language, writes the notifications and their email/SMS outbox rows in bulk (the number of
+    queries does not grow with the recipients), and after commit pushes
+    ``notification.created`` to their sockets and hands the outbox to one Celery task.
+    ``audience`` ("resident" or "staff") chooses the default channels; ``urgent`` adds text
+    messages for those who allow them; ``emergency`` uses every channel regardless.
+    Call inside the caller's transaction: nothing leaves unless it commits.
+    """
+    ids = set(recipients) - {actor_id, None}
+    if not ids:
+        return
+    request = _Request(
+        organization, ids, kind, context, url, actor_id, urgent, emergency, audience,
+        object_type, str(object_key),
+    )
+    batch = _current_batch.get()
+    if batch is not None:
+        batch.requests.append(request)
+    else:
+        _write([request])
+
+
+def _language(user_language: str, organization: Organization) -> str:
+    return user_language or organization.language_code or settings.LANGUAGE_CODE
+
+
+def _quiet_until(quiet: QuietHours | None, now: dt.datetime, tz: str) -> dt.datetime | None:
+    """The end of the recipient's quiet hours when ``now`` falls inside them."""
+    if quiet is None or quiet.start == quiet.end:
+        return None
+    local = timezone.localtime(now, ZoneInfo(tz))
+    clock = local.time()
+    if quiet.start < quiet.end:
+        inside = quiet.start <= clock < quiet.end
+    else:  # across midnight, e.g. 22:00–07:00
+        inside = clock >= quiet.start or clock < quiet.end
+    if not inside:
+        return None
+    end = local.replace(hour=quiet.end.hour, minute=quiet.end.minute, second=0, microsecond=0)
+    if end <= local:
+        end += dt.timedelta(days=1)
+    return end
+
+
+def _write(requests: list[_Request]) -> None:
+    """Notifications and outbox rows for every request: four queries (plus one per thousand
+    rows), whatever the number of requests and recipients."""
+    if not requests:
+        return
+    now = timezone.now()
+    with scopes_disabled():  # people are not tenant rows; the filter names them
+        people = {
+            person.pk: person
+            for person in get_user_model().objects.filter(
+                pk__in=set().union(*(r.recipient_ids for r in requests)), is_active=True
+            ).select_related("quiet_hours")
+        }
+    rows = preference_rows(
+        user_ids=people, organization_ids={r.organization.pk for r in requests},
+        topics={topic_of(r.kind) for r in requests},
+    )
+
+    notifications: list[Notification] = []
+    planned: list[tuple[_Request, object]] = []
+    for request in requests:
+        texts: dict[str, tuple[str, str]] = {}
+        for person_id in sorted(request.recipient_ids & people.keys()):
+            person = people[person_id]
+            language = _language(person.language, request.organization)
+            if language not in texts:
+                texts[language] = render(request.kind, request.context, language)
+            title, body = texts[language]
+            notifications.append(
+                Notification(
+                    organization=request.organization, recipient_id=person_id,
+                    actor_id=request.actor_id, kind=request.kind, title=title, body=body,
+                    url=request.url, object_type=request.object_type,
+                    object_key=request.object_key, urgent=request.urgent or request.emergency,
+                    created_at=now,
+                )
+            )
+            planned.append((request, person))
+    if not notifications:
+        return
+    Notification.objects.bulk_create(notifications, batch_size=BULK_BATCH)
+
+    deliveries = []
+    for notification, (request, person) in zip(notifications, planned, strict=True):
+        organization = request.organization
+        channels = channels_for(
+            recipient=Recipient(person.pk, person.email, person.phone),
+            row=rows.get((person.pk, organization.pk, topic_of(request.kind))),
+            kind=request.kind, audience=request.audience, urgent=request.urgent,
+            emergency=request.emergency,
+        )
+        held = None
+        if not (request.urgent or request.emergency):
+            quiet = getattr(person, "quiet_hours", None)
+            held = _quiet_until(quiet, now, organization.time_zone)
+        for channel in sorted(channels):
+            deliveries.append(
+                Delivery(
+                    organization=organization, notification=notification, channel=channel,
+                    not_before=held or now, created_at=now,
+                )
+            )
+    Delivery.objects.bulk_create(deliveries, batch_size=BULK_BATCH, ignore_conflicts=True)
+
+    by_org: dict[str, set[int]] = defaultdict(set)
+    for notification in notifications:
+        by_org[notification.organization.slug].add(notification.recipient_id)
+    for slug, user_ids in by_org.items():
+        live.send_to_users_on_commit(
+            sorted(user_ids),
+            {"type": "notification.created", "org": slug, "at": now.isoformat()},
+        )
+
+    # One task per organisation and batch, after commit; it finds its rows by the range of
+    # notification ids (another batch's rows in the range are claimed safely too).
+    ranges: dict[int, list[int]] = {}
+    for delivery in deliveries:
+        if delivery.not_before <= now:
+            organization_id = delivery.organization.pk
+            low, high = ranges.get(organization_id, [delivery.notification.pk] * 2)
+            ranges[organization_id] = [
+                min(low, delivery.notification.pk), max(high, delivery.notification.pk)
+            ]
+    for organization_id, (first, last) in ranges.items():
+        transaction.on_commit(
+            lambda o=organization_id, a=first, b=last: _enqueue(o, a, b), robust=True
+        )
+
+
+def _enqueue(organization_id: int, first_id: int, last_id: int) -> None:
+    from .tasks import send_deliveries
+
+    send_deliveries.delay(organization_id, first_id, last_id)
+
+
+# --- Reading -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_mark_read(*, user, notification_id: int) -> Notification:
+    """Mark one of the user's notifications read; another person's answers DoesNotExist."""
+    with scopes_disabled():  # one's own notifications span organisations
+        notification = Notification.objects.select_related("organization").get(
+            pk=notification_id, recipient=user
+        )
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+                read_at=notification.read_at
+            )
+    live.send_to_user_on_commit(user.pk, {"type": "notification.read"})
+    return notification
+
+
+@transaction.atomic
+def notification_mark_all_read(*, user, organization: Organization | None = None) -> int:
+    with scopes_disabled():
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+        if organization is not None:
+            unread = unread.filter(organization=organization)
+        count = unread.update(read_at=timezone.now())
+    if count:
+        # The person's other tabs update their bell.
+        live.send_to_user_on_commit(user.pk, {"type": "notification.read"})
+    return count
+
+
+# --- Preferences ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def preferences_save(
+    *, user, choices: dict[str, tuple[bool, bool]], organization: Organization | None = None,
+    quiet_start: dt.time | None = None, quiet_end: dt.time | None = None,
+) -> None:
+    """Store (email, sms) per topic, and the quiet hours (both or neither)."""
+    existing = {
+        row.topic: row
+        for row in NotificationPreference.objects.filter(user=user, organization=organization)
+    }
+    for topic in Topic.values:
+        if topic not in choices:
+            continue
+        email, sms = choices[topic]
+        row = existing.get(topic) or NotificationPreference(
+            user=user, organization=organization, topic=topic
+        )
+        row.email, row.sms = bool(email), bool(sms)
+        row.save()
+    if quiet_start is not None and quiet_end is not None and quiet_start != quiet_end:
+        QuietHours.objects.update_or_create(
+            user=user, defaults={"start": quiet_start, "end": quiet_end}
+        )
+    else:
+        QuietHours.objects.filter(user=user).delete()

@@ -1,0 +1,19 @@
+"""Thin Celery tasks over communications.delivery; each is safe to run twice (DESIGN §8)."""
+
+from celery import shared_task
+
+from . import delivery
+
+
+@shared_task
+def send_deliveries(organization_id: int, first_notification_id: int, last_notification_id: int):
+    return delivery.send_batch(
+        organization_id=organization_id, first_notification_id=first_notification_id,
+        last_notification_id=last_notification_id,
+    )
+
+
+@shared_task
+def send_due_deliveries():
+    """Beat, every minute: retries after back-off, messages held by quiet hours."""
+    return delivery.send_due()

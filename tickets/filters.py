@@ -1,0 +1,126 @@
+"""The staff queue's filters and search, shared by the queue page and the API.
+
+``TicketFilter(data, queryset=ticket_list_for(access=access), access=access)``; under DRF's
+DjangoFilterBackend the access is taken from the request. Every choice offered (properties,
+buildings, people, teams, categories) is narrowed to what the caller may see, so a value of
+another organisation or outside the staff member's scope is a field error, not a leak.
+"""
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from portal.accounts.models import User
+from portal.tenancy.access import Access, get_access
+from portal.tenancy.models import Building, Property
+
+from .models import Category, Channel, Priority, Status, Team
+
+PRIORITY_RANK = Case(
+    *(When(priority=value, then=Value(rank)) for rank, value in enumerate(Priority.values)),
+    output_field=IntegerField(),
+)
+SORTS = {
+    "due": (F("next_due_at").asc(nulls_last=True), "created_at"),
+    "newest": ("-created_at",),
+    "oldest": ("created_at",),
+    "priority": (PRIORITY_RANK, F("next_due_at").asc(nulls_last=True), "created_at"),
+}
+
+
+class _StyledForm(forms.Form):
+    """Bootstrap classes on every widget (the filter row renders fields one by one)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+def search(queryset, name, value):
+    """By number (#12 or 12), title or description, owner name, phone digits or unit."""
+    text = value.strip()
+    if not text:
+        return queryset
+    matches = (
+        Q(title__icontains=text) | Q(description__icontains=text)
+        | Q(requester__full_name__icontains=text) | Q(unit__number__iexact=text)
+    )
+    if re.fullmatch(r"#?\d{1,9}", text):
+        matches |= Q(number=int(text.lstrip("#")))
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= 4:  # "138 0013 8000" finds +8613800138000
+        matches |= Q(requester__phone__contains=digits)
+    if "-" in text:  # "1-101": building 1, unit 101
+        building, _sep, number = text.partition("-")
+        matches |= Q(unit__building__name__iexact=building.strip(),
+                     unit__number__iexact=number.strip())
+    return queryset.filter(matches)
+
+
+class TicketFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method=lambda qs, name, value: search(qs, name, value),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _(
+            "Number, text, owner, phone or unit"
+        )}),
+    )
+    property = django_filters.ModelChoiceFilter(
+        label=pgettext_lazy("residential community", "Property"), queryset=Property.objects.none()
+    )
+    building = django_filters.ModelChoiceFilter(
+        label=_("Building"), field_name="unit__building", queryset=Building.objects.none()
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=pgettext_lazy("ticket category", "Category"), queryset=Category.objects.none()
+    )
+    priority = django_filters.ChoiceFilter(label=_("Priority"), choices=Priority.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
+    assignee = django_filters.ModelChoiceFilter(
+        label=_("Assignee"), queryset=User.objects.none(), null_label=_("Nobody"),
+    )
+    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.none())
+    created_from = django_filters.DateFilter(
+        label=_("Submitted from"), field_name="created_at", lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    created_to = django_filters.DateFilter(
+        label=_("Submitted until"), field_name="created_at", lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), method="sort_by", empty_label=_("Nearest due time"),
+        choices=[
+            ("newest", _("Newest first")), ("oldest", _("Oldest first")),
+            ("priority", _("Priority")),
+        ],
+    )
+
+    class Meta:
+        form = _StyledForm
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None,
+                 access: Access | None = None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        access = access or get_access(request)
+        organization = access.organization
+        properties = access.properties().order_by("name")
+        self.filters["property"].queryset = properties
+        self.filters["building"].queryset = Building.objects.filter(
+            organization=organization, property__in=properties
+        ).select_related("property").order_by("property__name", "name")
+        self.filters["category"].queryset = Category.objects.filter(organization=organization)
+        self.filters["team"].queryset = Team.objects.filter(organization=organization)
+        self.filters["assignee"].queryset = User.objects.filter(
+            memberships__organization=organization, memberships__is_active=True
+        ).order_by("full_name")
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS["due"]))

@@ -5,6 +5,7 @@ The default writes every message to the log, so that the demo and tests need no 
 Chinese SMS aggregators offer behind a small adapter.
 """
 
+import abc
 import json
 import logging
 import urllib.request
@@ -22,9 +23,10 @@ class SmsMessage:
     body: str
 
 
-class BaseBackend:
+class BaseBackend(abc.ABC):
+    @abc.abstractmethod
     def send(self, message: SmsMessage) -> None:
-        raise NotImplementedError
+        """Deliver one message or raise; callers record the failure and retry."""
 
 
 class LogBackend(BaseBackend):

@@ -59,6 +59,12 @@ class TeamForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    assignment = forms.ChoiceField(
+        # Not required: a form posted without it keeps the team manual.
+        label=_("Assignment of new tickets"), choices=Team.Assignment.choices,
+        initial=Team.Assignment.MANUAL, required=False,
+        help_text=_("Round robin hands each new ticket to the next member in turn."),
+    )
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)

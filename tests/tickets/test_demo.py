@@ -12,6 +12,7 @@ from django_scopes import scopes_disabled
 
 from tickets.models import (
     OPEN_STATUSES,
+    Attachment,
     CannedResponse,
     Category,
     FaqEntry,
@@ -26,8 +27,9 @@ from tickets.services import sla_process_due
 
 
 @pytest.fixture
-def seeded(db, settings):
+def seeded(db, settings, tmp_path):
     settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path  # the demo photos
     call_command("seed_demo", stdout=StringIO())
     with scopes_disabled():
         yield
@@ -114,8 +116,21 @@ def test_every_organisation_gets_teams_faq_and_canned_responses(seeded):
     assert not Ticket.objects.filter(organization__slug="harbor").exists()
 
 
+def test_a_few_open_sunrise_tickets_carry_generated_photos(seeded, settings):
+    photos = sunrise(Attachment).select_related("ticket", "entry")
+    tickets = {photo.ticket for photo in photos}
+    assert len(tickets) == 10 and 10 < photos.count() <= 20
+    for photo in photos:
+        assert photo.ticket.status in OPEN_STATUSES and photo.is_public
+        assert photo.content_type == "image/jpeg" and photo.width and photo.thumbnail
+        assert photo.uploaded_by_id == photo.ticket.requester_id
+        assert photo.entry.kind == TimelineEntry.Kind.CREATED
+        assert (settings.MEDIA_ROOT / photo.file.name).is_file()
+    assert not Attachment.objects.filter(organization__slug="harbor").exists()
+
+
 def test_a_second_run_adds_nothing(seeded):
-    models = (Ticket, TimelineEntry, SlaEscalation, Team, FaqEntry, CannedResponse)
+    models = (Ticket, TimelineEntry, SlaEscalation, Team, FaqEntry, CannedResponse, Attachment)
     before = {model: model.objects.count() for model in models}
     out = StringIO()
     call_command("seed_demo", stdout=out)

@@ -1,6 +1,6 @@
 """Seed step 200: every demo organisation's service desk (default categories and SLA policies,
 teams from the staff's job titles, FAQ, canned responses), and about 2,000 tickets for sunrise
-over the last 90 days (:mod:`.lives`).
+over the last 90 days (:mod:`.lives`), a few of them with photos (:mod:`.photos`).
 
 Teams, FAQ entries and canned responses are matched on their names; the tickets are written
 only when the organisation has none yet, so a second run adds nothing.
@@ -14,6 +14,7 @@ from ..models import CannedResponse, Category, FaqEntry, Team, TeamMember
 from ..services import categories_ensure_defaults, sla_ensure_defaults
 from . import texts
 from .lives import seed_tickets
+from .photos import seed_photos
 
 TICKETS_FOR = {"sunrise": 2000}
 
@@ -30,6 +31,7 @@ def tickets(ctx: DemoContext) -> None:
         _canned(ctx, seed)
         if slug in TICKETS_FOR:
             seed_tickets(ctx, seed, teams=teams, count=TICKETS_FOR[slug])
+            seed_photos(ctx, seed)
 
 
 def _team_key(title: str) -> str | None:

@@ -11,6 +11,10 @@ from portal.tenancy.models import TenantModel
 class Team(TenantModel):
     """A group of staff that works one kind of ticket (维修 maintenance, 客服 service desk…)."""
 
+    class Assignment(models.TextChoices):
+        MANUAL = "manual", pgettext_lazy("team assignment", "Manual")
+        ROUND_ROBIN = "round_robin", pgettext_lazy("team assignment", "Round robin")
+
     name = models.CharField(_("name"), max_length=100)
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -21,6 +25,16 @@ class Team(TenantModel):
         blank=True, verbose_name=_("members"),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    assignment = models.CharField(
+        _("assignment of new tickets"), max_length=20, choices=Assignment.choices,
+        default=Assignment.MANUAL,
+        help_text=_("Round robin hands each new ticket to the next member in turn."),
+    )
+    # Where the round robin stands; read and moved under a lock on this row.
+    last_assigned_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("last assigned member"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

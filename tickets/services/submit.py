@@ -17,6 +17,7 @@ from .defaults import sla_ensure_defaults
 from .errors import TicketError
 from .history import record
 from .numbers import ticket_number_next
+from .round_robin import round_robin_announce, round_robin_pick
 from .rules import actor_id
 from .timers import apply_sla, policy_for, set_policy
 
@@ -89,6 +90,8 @@ def _create(
     )
     set_policy(ticket, policy)
     apply_sla(ticket, policy.calendar.work_calendar() if policy else None, set(), now)
+    # A round-robin team hands the ticket to its next member at once (services/round_robin.py).
+    member = round_robin_pick(ticket)
     # Numbered last: the counter row stays locked until commit, so keep that short.
     ticket.number = ticket_number_next(organization_id=organization.pk)
     ticket.save()
@@ -97,11 +100,14 @@ def _create(
         ticket, TimelineEntry.Kind.CREATED, actor_id=actor, at=now, to_status=ticket.status,
         data={"channel": channel, "proxy": filed_by_id is not None},
     )
+    # The round-robin assignee hears of it through the assignment, not as a handler here.
     ticket_event(
         ticket=ticket, kind=TimelineEntry.Kind.CREATED, actor_id=actor,
-        recipients=owners_of(ticket) | handlers_of(ticket), entry=entry,
+        recipients=owners_of(ticket) | (set() if member else handlers_of(ticket)), entry=entry,
         organization_slug=organization.slug,
     )
+    if member is not None:
+        round_robin_announce(ticket, member=member)
     return ticket
 
 

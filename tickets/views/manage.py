@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -38,6 +39,7 @@ from ..services.canned import (
     faq_entry_delete,
     faq_entry_save,
 )
+from ..services.round_robin import team_assignment_set
 from .staff._common import show_errors, url
 
 FORM_TEMPLATE = "tickets/manage/form.html"
@@ -126,13 +128,21 @@ def _team_form(request, team: Team | None):
     initial = {}
     if team is not None:
         initial = {"name": team.name, "lead": team.lead_id, "is_active": team.is_active,
+                   "assignment": team.assignment,
                    "members": list(team.memberships.values_list("user_id", flat=True))}
     form = forms.TeamForm(request.POST or None, initial=initial,
                           organization=request.organization)
 
     def save(data):
-        team_save(access=request.access, team=team, name=data["name"], lead=data["lead"],
-                  members=list(data["members"]), is_active=data["is_active"])
+        # One transaction: a team is never saved with half of its settings.
+        with transaction.atomic():
+            saved = team_save(
+                access=request.access, team=team, name=data["name"], lead=data["lead"],
+                members=list(data["members"]), is_active=data["is_active"],
+            )
+            team_assignment_set(
+                access=request.access, team=saved, assignment=data["assignment"] or "manual"
+            )
 
     title = team.name if team else _("New team")
     return _form_page(request, form, save, title=title, list_name="manage-teams")

@@ -5,6 +5,7 @@ A newcomer needs no configuration: `make` writes `.env` with DEBUG=1, the databa
 SQLite file and Redis to a private server that the project starts itself.
 """
 
+import importlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -70,7 +71,9 @@ INSTALLED_APPS = [
     "tickets",
     "notices",
     "surveys",
+    "events",
     "communications",
+    "portal.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +207,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=30),
     },
 }
+# Each feature app keeps its own periodic jobs in <app>/schedule.py (plain data).
+for _app in ("notices", "surveys", "events", "portal.dashboards"):
+    CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedule").BEAT_SCHEDULE)
 
 # --- Accounts and security ---------------------------------------------------------------
 

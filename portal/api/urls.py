@@ -19,6 +19,10 @@ org_patterns = [
         name="property-unit-list",
     ),
     path("", include("tickets.api.urls")),
+    path("", include("notices.api_urls")),
+    path("", include("surveys.api_urls")),
+    path("", include("events.api_urls")),
+    path("", include("portal.dashboards.api_urls")),
 ]
 
 app_name = "api"

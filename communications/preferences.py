@@ -21,7 +21,10 @@ STAFF = "staff"
 DEFAULT_EMAIL = {
     RESIDENT: frozenset(
         {"ticket.status", "ticket.comment", "ticket.rate_request", "ticket.reminder",
-         "ticket.created"}
+         "ticket.created",
+         "notice.published", "notice.reminder",
+         "survey.opened", "survey.reminder", "vote.announced", "vote.opened", "vote.result",
+         "event.changed", "event.cancelled", "event.promoted", "event.reminder"}
     ),
     STAFF: frozenset({"ticket.assigned", "ticket.escalated"}),
 }

@@ -208,7 +208,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # Each feature app keeps its own periodic jobs in <app>/schedule.py (plain data).
-for _app in ("notices", "surveys", "events", "portal.dashboards"):
+for _app in ("communications", "notices", "surveys", "events", "portal.dashboards"):
     CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedule").BEAT_SCHEDULE)
 
 # --- Accounts and security ---------------------------------------------------------------

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tickets",
     "notices",
     "surveys",
+    "surveys.votes",
     "events",
     "communications",
     "portal.dashboards",
@@ -208,7 +209,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # Each feature app keeps its own periodic jobs in <app>/schedule.py (plain data).
-for _app in ("communications", "notices", "surveys", "events", "portal.dashboards"):
+for _app in (
+    "communications", "notices", "surveys", "surveys.votes", "events", "portal.dashboards",
+):
     CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"{_app}.schedule").BEAT_SCHEDULE)
 
 # --- Accounts and security ---------------------------------------------------------------

@@ -15,6 +15,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("tickets.urls")),
     path("o/<slug:org_slug>/", include("notices.urls")),
     path("o/<slug:org_slug>/", include("surveys.urls")),
+    path("o/<slug:org_slug>/", include("surveys.votes.urls")),
     path("o/<slug:org_slug>/", include("events.urls")),
     path("o/<slug:org_slug>/", include("portal.dashboards.urls")),
     path("api/v1/", include("portal.api.urls")),

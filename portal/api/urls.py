@@ -21,6 +21,7 @@ org_patterns = [
     path("", include("tickets.api.urls")),
     path("", include("notices.api_urls")),
     path("", include("surveys.api_urls")),
+    path("", include("surveys.votes.api_urls")),
     path("", include("events.api_urls")),
     path("", include("portal.dashboards.api_urls")),
 ]

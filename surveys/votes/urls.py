@@ -1,0 +1,4 @@
+"""Pages under /o/<org_slug>/ (included by portal.urls)."""
+
+app_name = "votes"
+urlpatterns: list = []

@@ -36,6 +36,7 @@ test: setup
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r portal tickets notices surveys events communications -x '*/migrations/*' -ll
 
 bench: setup
 	$(BIN)/python bench/bench_seed.py

@@ -24,7 +24,7 @@ messages: $(STAMP)
 
 # Maintainers only (needs GNU gettext): refresh the .po files from the source.
 makemessages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'static/vendor/*'
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'static/vendor/*' --ignore 'tests/*' --ignore 'var/*' --ignore 'bench/*'
 
 demo: setup
 	$(BIN)/python manage.py migrate --noinput

@@ -38,8 +38,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r portal tickets notices surveys events communications -x '*/migrations/*' -ll
 
+# The benchmark harness (bench/README.md): BENCH_ARGS="--scale 0.01" for a quick smoke run.
 bench: setup
-	$(BIN)/python bench/bench_seed.py
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Stops the private Redis that the project starts when REDIS_URL is not set.
 stop: $(STAMP)

@@ -102,7 +102,11 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
     icc_profile = image.info.get("icc_profile")
     options = {"icc_profile": icc_profile} if icc_profile else {}
     if fmt == "JPEG":
-        image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, **options)
+        # Pillow carries a JPEG comment (COM segment) over unless told otherwise; it is
+        # free text from the sender, so it goes with the rest of the metadata.
+        image.save(
+            buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, comment=b"", **options
+        )
     else:
         image.save(buffer, "PNG", optimize=True, **options)
     return buffer.getvalue()

@@ -341,6 +341,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {"auth": "20/min", "tickets-write": "60/min"},
+    "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
     # Throttles key on the client address; trust X-Forwarded-For only from our own proxies.
     "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT,
 }

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
@@ -56,6 +57,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Set when the person had their data erased (portal.accounts.personal_data): the row stays
+    # so that the organisation's records keep pointing somewhere, but it names nobody.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -68,13 +72,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(email__isnull=False) | models.Q(phone__isnull=False),
+                # Someone must be able to sign in; only an erased account names nobody.
+                condition=models.Q(email__isnull=False) | models.Q(phone__isnull=False)
+                | models.Q(erased_at__isnull=False),
                 name="user_has_email_or_phone",
             ),
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
         ]
 
     def __str__(self):
+        if self.erased_at:
+            return gettext("Deleted account #%(id)s") % {"id": self.pk}
         return self.full_name or self.email or self.phone or f"#{self.pk}"
 
     def get_full_name(self):

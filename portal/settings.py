@@ -152,8 +152,11 @@ else:
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Fails open while Redis is away (portal/cache.py); short timeouts so that a lost
+        # Redis costs a request milliseconds, not the operating system's TCP timeout.
+        "BACKEND": "portal.cache.ResilientRedisCache",
         "LOCATION": _cache_location,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="courtyard"),
     }
 }

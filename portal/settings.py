@@ -240,6 +240,9 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 INVITATION_TTL = timedelta(days=env.int("INVITATION_TTL_DAYS", default=14))
+# The privacy notice a person accepts when they create their account (PIPL art. 17); raise
+# the version when its text changes, and accounts record which one they accepted.
+PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2026-11")
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # Brute-force protection: five failures for one username from one address lock that pair out.

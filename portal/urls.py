@@ -6,6 +6,7 @@ from . import health, views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("privacy/", views.privacy_notice, name="privacy-notice"),
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("portal.accounts.urls")),

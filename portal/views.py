@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
@@ -23,3 +24,10 @@ def org_home(request):
     if access.is_staff:
         context["scope_properties"] = access.properties()
     return render(request, template, context)
+
+
+def privacy_notice(request):
+    """Public: read before an account is created, and linked from every account's data page."""
+    return render(
+        request, "portal/privacy_notice.html", {"version": settings.PRIVACY_NOTICE_VERSION}
+    )

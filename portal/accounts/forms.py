@@ -68,6 +68,10 @@ class InvitationAcceptForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    accept_privacy_notice = forms.BooleanField(
+        label=_("I have read the privacy notice and agree to it."),
+        error_messages={"required": _("Please read and accept the privacy notice.")},
+    )
 
     def __init__(self, *args, user, **kwargs):
         self.user = user

@@ -60,6 +60,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Set when the person had their data erased (portal.accounts.personal_data): the row stays
     # so that the organisation's records keep pointing somewhere, but it names nobody.
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
+    # Which privacy notice the person accepted, and when (settings.PRIVACY_NOTICE_VERSION).
+    privacy_notice_version = models.CharField(
+        _("privacy notice accepted"), max_length=20, blank=True, editable=False
+    )
+    privacy_notice_accepted_at = models.DateTimeField(
+        _("privacy notice accepted at"), null=True, blank=True, editable=False
+    )
 
     objects = UserManager()
 

@@ -102,7 +102,13 @@ def invitation_accept(*, token: str, password: str):
     _invitation_claim(invitation)
     user.set_password(password)
     user.is_active = True
-    user.save(update_fields=["password", "is_active"])
+    user.privacy_notice_version = settings.PRIVACY_NOTICE_VERSION
+    user.privacy_notice_accepted_at = timezone.now()
+    user.save(
+        update_fields=[
+            "password", "is_active", "privacy_notice_version", "privacy_notice_accepted_at",
+        ]
+    )
     return user
 
 

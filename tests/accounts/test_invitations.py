@@ -35,11 +35,11 @@ def accept_url(invitation):
     return reverse("accounts:invitation-accept", args=[invitation.token])
 
 
-def accept(client, invitation, password=NEW_PASSWORD, again=None):
-    return client.post(
-        accept_url(invitation), {"password1": password, "password2": again or password},
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+def accept(client, invitation, password=NEW_PASSWORD, again=None, privacy="on"):
+    data = {"password1": password, "password2": again or password}
+    if privacy:
+        data["accept_privacy_notice"] = privacy
+    return client.post(accept_url(invitation), data, HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_invitation_link_sets_password_signs_in_and_activates(client, invited, world):
@@ -56,6 +56,30 @@ def test_invitation_link_sets_password_signs_in_and_activates(client, invited, w
     with scopes_disabled():
         invited.refresh_from_db()
     assert invited.used_at is not None
+
+
+def test_the_accepted_privacy_notice_is_recorded_with_its_version(client, invited, settings):
+    settings.PRIVACY_NOTICE_VERSION = "2026-11"
+    page = client.get(accept_url(invited))
+    assert reverse("privacy-notice") in page.content.decode()
+    accept(client, invited)
+    user = invited.user
+    user.refresh_from_db()
+    assert user.privacy_notice_version == "2026-11"
+    assert user.privacy_notice_accepted_at is not None
+    assert client.get(reverse("privacy-notice")).status_code == 200
+
+
+def test_no_account_without_accepting_the_privacy_notice(client, invited):
+    response = accept(client, invited, privacy=None)
+    assert response.status_code == 200
+    assert response.context["form"].errors["accept_privacy_notice"] == [
+        "Please read and accept the privacy notice."
+    ]
+    user = invited.user
+    user.refresh_from_db()
+    assert not user.is_active and not user.has_usable_password()
+    assert not user.privacy_notice_version
 
 
 def test_used_link_is_refused_with_a_clear_message(client, invited):

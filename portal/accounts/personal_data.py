@@ -29,7 +29,7 @@ from django_scopes import scopes_disabled
 from rest_framework.authtoken.models import Token
 
 from portal.realtime import close_user_sockets_on_commit
-from portal.tenancy.models import Membership, Residency
+from portal.tenancy.models import Membership, PersonalDataAccess, Residency
 
 Exporter = Callable[[object], list[dict]]
 Eraser = Callable[[object], None]
@@ -107,6 +107,13 @@ def personal_data_export(*, user) -> dict:
                 "last_login": _when(user.last_login),
             },
             **_places(user),
+            # PIPL: a person may know who looked at their data.
+            "staff_access_to_my_data": [
+                {"organisation": row.organization.name, "staff": str(row.staff or ""),
+                 "kind": row.kind, "where": row.context, "at": _when(row.created_at)}
+                for row in PersonalDataAccess.objects.filter(subject=user)
+                .select_related("organization", "staff").order_by("created_at")
+            ],
         }
         for section, export in sorted(_exporters.items()):
             data[section] = export(user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, people, structure
+from .views import audit, imports, people, structure
 
 app_name = "tenancy"
 urlpatterns = [
@@ -29,5 +29,6 @@ urlpatterns = [
          name="resident-deactivate"),
     path("residents/<int:pk>/invite/", people.resident_resend, name="resident-resend"),
     path("import/", imports.import_page, name="import"),
+    path("access-log/", audit.access_log, name="access-log"),
     path("import/template-<str:kind>.csv", imports.import_template, name="import-template"),
 ]

@@ -56,6 +56,7 @@ def test_the_download_holds_my_data_from_every_organisation(owner_with_history, 
     assert len(data["notifications"]) >= 1
     assert {"topic": "tickets", "email": False, "sms": False,
             "organisation_id": None} in data["notification_settings"]
+    assert data["staff_access_to_my_data"] == []
     # Nobody else's data rides along.
     assert world.sunrise.neighbour.email not in response.content.decode()
 

@@ -184,4 +184,6 @@ ROWS = [
         changed=lambda world: (Unit.objects.count(), Residency.objects.count()),
     ),
     Row("tenancy-import-template", "GET", f"{M}/import/template-units.csv", allowed=ADMINS),
+    # --- Personal data access log ----------------------------------------------------------
+    Row("tenancy-access-log", "GET", f"{M}/access-log/?q=owner&kind=phone", allowed=ADMINS),
 ]

@@ -22,6 +22,7 @@ from .test_matrix import ROWS
 
 EXEMPT_ROUTES = {
     "/healthz": "load-balancer health check: no tenant data and no sign-in",
+    "/privacy/": "the public privacy notice: static text, read before an account exists",
     "/api/v1/me/": "the caller's own profile, memberships and residencies (tests/api/test_me)",
     "/api/v1/auth/token/": "obtains or revokes the caller's own token (tests/api/test_auth_token)",
     "/api/schema/": "the OpenAPI description: no data",

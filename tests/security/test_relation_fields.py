@@ -24,7 +24,9 @@ def _project_serializers():
     get_resolver().url_patterns  # imports every view module, and with them the serializers
     seen = set()
     for cls in _subclasses(serializers.BaseSerializer):
-        if cls.__module__.startswith(PROJECT) and cls not in seen:
+        # Classes made inside functions (this file's own example) are not the project's.
+        if cls.__module__.startswith(PROJECT) and "<locals>" not in cls.__qualname__ \
+                and cls not in seen:
             seen.add(cls)
             yield cls
 

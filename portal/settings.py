@@ -164,7 +164,13 @@ CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
-            "hosts": [{"address": _channel_host}],
+            # redis-py 8 gives asyncio connections a 5 s socket timeout, the same as
+            # channels-redis's 5 s BZPOPMIN wait, so an idle receive loop could time out and
+            # take the worker's consumers with it; and its pool raises past its size instead
+            # of waiting (bench/README.md, WebSocket findings).
+            "hosts": [
+                {"address": _channel_host, "socket_timeout": 30, "max_connections": 1000}
+            ],
             "prefix": env.str("CHANNEL_PREFIX", default="courtyard"),
         },
     }

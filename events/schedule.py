@@ -1,4 +1,14 @@
 """This app's Celery beat entries, merged into CELERY_BEAT_SCHEDULE by portal.settings.
 Pure data: settings imports it before Django is set up."""
 
-BEAT_SCHEDULE: dict = {}
+from datetime import timedelta
+
+BEAT_SCHEDULE: dict = {
+    # Reads only events whose next reminder moment has come; "expires" drops a run that
+    # waited longer than its period instead of stacking them up.
+    "events-reminders": {
+        "task": "events.tasks.send_reminders",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
+}

@@ -38,8 +38,13 @@ def main(po_path: str, *json_paths: str) -> int:
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None
             entry.previous_msgctxt = None
         filled += 1
+    for entry in catalogue:
+        # A "#| msgid_plural" left without its "#| msgid" makes msgmerge refuse the file.
+        if "fuzzy" not in entry.flags:
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
     catalogue.save(po_path)
     missing = [
         e for e in catalogue

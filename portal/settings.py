@@ -352,7 +352,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.CursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_RATES": {"auth": "20/min", "tickets-write": "60/min"},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": "20/min", "tickets-write": "60/min", "events-write": "60/min",
+        "surveys-write": "60/min",
+    },
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
     # Throttles key on the client address; trust X-Forwarded-For only from our own proxies.
     "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT,
@@ -368,6 +371,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # validatorUrl None: the Swagger UI must not call validator.swagger.io from a browser.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Same-named enums of different apps get names of their own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "SurveyQuestionKindEnum": "surveys.models.QuestionKind",
+        "SurveyStatusEnum": "surveys.models.SurveyStatus",
+        "SurveyResponseStatusEnum": "surveys.models.ResponseStatus",
+    },
 }
 
 LOGGING = {

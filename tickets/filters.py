@@ -6,11 +6,13 @@ buildings, people, teams, categories) is narrowed to what the caller may see, so
 another organisation or outside the staff member's scope is a field error, not a leak.
 """
 
+import datetime as dt
 import re
 
 import django_filters
 from django import forms
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -18,12 +20,14 @@ from portal.accounts.models import User
 from portal.tenancy.access import Access, get_access
 from portal.tenancy.models import Building, Property
 
-from .models import Category, Channel, Priority, Status, Team
+from .models import FOLLOW_UP_MAX_RATING, Category, Channel, Priority, Status, Team
 
 PRIORITY_RANK = Case(
     *(When(priority=value, then=Value(rank)) for rank, value in enumerate(Priority.values)),
     output_field=IntegerField(),
 )
+# Backlog ageing buckets in days (low, high or None), as on the SLA dashboard.
+AGE_BUCKETS = {"0-1": (0, 1), "1-3": (1, 3), "3-7": (3, 7), "7+": (7, None)}
 SORTS = {
     "due": (F("next_due_at").asc(nulls_last=True), "created_at"),
     "newest": ("-created_at",),
@@ -40,6 +44,10 @@ class _StyledForm(forms.Form):
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+    def __iter__(self):
+        # The dashboards' link-only filters (hidden inputs) stay out of the visible filter row.
+        return (field for field in super().__iter__() if not field.is_hidden)
 
 
 def search(queryset, name, value):
@@ -94,6 +102,36 @@ class TicketFilter(django_filters.FilterSet):
         label=_("Submitted until"), field_name="created_at", lookup_expr="date__lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    # Filters the dashboards link to (portal.dashboards.tables.queue_link): the tickets behind
+    # one number. Hidden in the queue's own filter row.
+    resolved_from = django_filters.DateFilter(
+        field_name="resolved_at", lookup_expr="date__gte", widget=forms.HiddenInput,
+    )
+    resolved_to = django_filters.DateFilter(
+        field_name="resolved_at", lookup_expr="date__lte", widget=forms.HiddenInput,
+    )
+    rated_from = django_filters.DateFilter(
+        field_name="rated_at", lookup_expr="date__gte", widget=forms.HiddenInput,
+    )
+    rated_to = django_filters.DateFilter(
+        field_name="rated_at", lookup_expr="date__lte", widget=forms.HiddenInput,
+    )
+    breached = django_filters.ChoiceFilter(
+        method="breached_by", widget=forms.HiddenInput,
+        choices=[("any", "any"), ("first_response", "first_response"),
+                 ("resolution", "resolution")],
+    )
+    age = django_filters.ChoiceFilter(
+        method="aged", widget=forms.HiddenInput,
+        choices=[(key, key) for key in AGE_BUCKETS],
+    )
+    rating = django_filters.ChoiceFilter(
+        method="rated", widget=forms.HiddenInput,
+        choices=[("low", "low"), *((str(n), str(n)) for n in range(1, 6))],
+    )
+    recurring = django_filters.BooleanFilter(field_name="is_recurring", widget=forms.HiddenInput)
+    asset = django_filters.NumberFilter(field_name="asset_id", widget=forms.HiddenInput)
+    unit = django_filters.NumberFilter(field_name="unit_id", widget=forms.HiddenInput)
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), method="sort_by", empty_label=_("Nearest due time"),
         choices=[
@@ -121,6 +159,26 @@ class TicketFilter(django_filters.FilterSet):
         self.filters["assignee"].queryset = User.objects.filter(
             memberships__organization=organization, memberships__is_active=True
         ).order_by("full_name")
+
+    def breached_by(self, queryset, name, value):
+        first = Q(first_response_breached_at__isnull=False)
+        resolution = Q(resolution_breached_at__isnull=False)
+        return queryset.filter(
+            {"first_response": first, "resolution": resolution}.get(value, first | resolution)
+        )
+
+    def aged(self, queryset, name, value):
+        low, high = AGE_BUCKETS[value]
+        now = timezone.now()
+        queryset = queryset.filter(created_at__lte=now - dt.timedelta(days=low))
+        if high is not None:
+            queryset = queryset.filter(created_at__gt=now - dt.timedelta(days=high))
+        return queryset
+
+    def rated(self, queryset, name, value):
+        if value == "low":
+            return queryset.filter(rating__lte=FOLLOW_UP_MAX_RATING)
+        return queryset.filter(rating=int(value))
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["due"]))

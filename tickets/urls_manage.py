@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import manage as m
+from .views import manage_follow_ups as follow_ups
 
 urlpatterns = [
     path("", m.settings_index, name="settings"),
@@ -30,4 +31,6 @@ urlpatterns = [
     path("canned/new/", m.canned_create, name="manage-canned-create"),
     path("canned/<int:pk>/", m.canned_edit, name="manage-canned-edit"),
     path("canned/<int:pk>/delete/", m.canned_delete, name="manage-canned-delete"),
+    path("follow-ups/", follow_ups.follow_up_list, name="manage-follow-ups"),
+    path("follow-ups/<int:pk>/done/", follow_ups.follow_up_done, name="manage-follow-up-done"),
 ]

@@ -9,6 +9,7 @@ from .choices import (
     Status,
     Timer,
 )
+from .follow_up import FOLLOW_UP_MAX_RATING, FOLLOW_UP_WITHIN, FollowUp
 from .sla import BusinessCalendar, CalendarException, SlaEscalation, SlaPolicy
 from .support import Attachment, CannedResponse, FaqEntry
 from .teams import Category, Team, TeamMember
@@ -16,6 +17,9 @@ from .ticket import Ticket, TicketCounter, TimelineEntry
 
 __all__ = [
     "Attachment",
+    "FOLLOW_UP_MAX_RATING",
+    "FOLLOW_UP_WITHIN",
+    "FollowUp",
     "CannedResponse",
     "FaqEntry",
     "OPEN_STATUSES",

@@ -169,6 +169,44 @@ class Ticket(TenantModel):
             models.Index(
                 fields=["organization", "property", "status"], name="ticket_queue_property"
             ),
+            # Dashboards (portal.dashboards.metrics): tickets submitted, resolved or rated in a
+            # date range of one organisation, and the open backlog. Covering (INCLUDE, on
+            # PostgreSQL; other databases build the plain index) so that the aggregates are
+            # index-only scans: bench/bench_dashboards.py, 1,000,000 tickets, the SLA
+            # dashboard's grouped breach count went from a parallel seq scan (460 ms) and
+            # bitmap heap scans (~200 ms each) to index-only scans (~85-170 ms).
+            models.Index(
+                fields=["organization", "created_at"], name="ticket_created",
+                include=["id", "merged_into", "property", "unit", "asset", "category", "team",
+                         "assignee", "channel", "first_responded_at", "first_response_breached_at",
+                         "resolution_breached_at"],
+            ),
+            models.Index(
+                fields=["organization", "resolved_at"], name="ticket_resolved",
+                condition=models.Q(resolved_at__isnull=False),
+                include=["id", "created_at", "merged_into", "property", "category", "team",
+                         "assignee", "resolution_breached_at"],
+            ),
+            models.Index(
+                fields=["organization", "rated_at"], name="ticket_rated",
+                condition=models.Q(rated_at__isnull=False),
+                include=["id", "rating", "merged_into", "property", "category", "team",
+                         "assignee"],
+            ),
+            models.Index(
+                fields=["organization", "created_at"], name="ticket_backlog",
+                condition=models.Q(status__in=list(OPEN_STATUSES)),
+                include=["id", "merged_into", "property", "category", "team", "assignee"],
+            ),
+            # The hotspot marker's "same asset / same property in the last days" (an equal
+            # match, then a range); the unit's is ticket_unit below.
+            models.Index(
+                fields=["organization", "asset", "created_at"], name="ticket_asset_created",
+                condition=models.Q(asset__isnull=False),
+            ),
+            models.Index(
+                fields=["organization", "property", "created_at"], name="ticket_property_created"
+            ),
             # An owner's requests: their units' tickets, newest first.
             models.Index(fields=["organization", "unit", "created_at"], name="ticket_unit"),
             models.Index(

@@ -17,7 +17,10 @@ from .configuration import (
 )
 from .defaults import categories_ensure_defaults, sla_ensure_defaults
 from .errors import TicketConflict, TicketError
+from .follow_ups import follow_up_list_for, follow_up_record
+from .hotspots import hotspot_threshold
 from .jobs import SlaRun, auto_close_resolved, remind_waiting_owners, sla_process_due
+from .preventive import ticket_file_preventive
 from .rules import TRANSITIONS
 from .submit import ticket_file_for_owner, ticket_submit
 from .workflow import ticket_accept, ticket_comment, ticket_transition
@@ -33,6 +36,9 @@ __all__ = [
     "calendar_save",
     "category_save",
     "categories_ensure_defaults",
+    "follow_up_list_for",
+    "follow_up_record",
+    "hotspot_threshold",
     "remind_waiting_owners",
     "sla_ensure_defaults",
     "sla_policy_save",
@@ -44,6 +50,7 @@ __all__ = [
     "ticket_change_priority",
     "ticket_comment",
     "ticket_file_for_owner",
+    "ticket_file_preventive",
     "ticket_rate",
     "ticket_submit",
     "ticket_transition",

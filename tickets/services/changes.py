@@ -10,6 +10,7 @@ from portal.tenancy.models import Membership
 from ..models import Category, Priority, Status, Team, Ticket, TimelineEntry
 from ..notify import handlers_of, owners_of, ticket_event
 from .errors import TicketError
+from .follow_ups import follow_up_open_if_low
 from .history import lock, record
 from .rules import OWNER, actor_id, require_handler, require_roles
 from .timers import apply_sla, fired_levels, policy_for, set_policy
@@ -174,4 +175,6 @@ def ticket_rate(*, access: Access, ticket: Ticket, rating: int, comment: str = "
         ticket=ticket, kind=TimelineEntry.Kind.RATING, actor_id=me,
         recipients=handlers_of(ticket), entry=entry,
     )
+    # 回访: a low rating opens a follow-up call in this same transaction.
+    follow_up_open_if_low(ticket=ticket, rating=rating, at=now)
     return ticket

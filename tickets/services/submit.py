@@ -16,6 +16,7 @@ from ..notify import handlers_of, owners_of, ticket_event
 from .defaults import sla_ensure_defaults
 from .errors import TicketError
 from .history import record
+from .hotspots import mark_recurring
 from .numbers import ticket_number_next
 from .round_robin import round_robin_announce, round_robin_pick
 from .rules import actor_id
@@ -95,6 +96,7 @@ def _create(
     # Numbered last: the counter row stays locked until commit, so keep that short.
     ticket.number = ticket_number_next(organization_id=organization.pk)
     ticket.save()
+    mark_recurring(ticket, now=now)
     actor = filed_by_id or requester_id
     entry = record(
         ticket, TimelineEntry.Kind.CREATED, actor_id=actor, at=now, to_status=ticket.status,

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.tenancy.decorators import org_view
@@ -30,10 +31,42 @@ PAGES = {
 }
 
 
+# Labels for the figures other apps' metrics return (notices, surveys and events metrics),
+# by dotted key; a key without one shows as it is rather than disappearing.
+LABELS = {
+    "notices": gettext_lazy("Notices published"),
+    "recipients": gettext_lazy("Notice recipients"),
+    "read": gettext_lazy("Read"),
+    "acknowledged": gettext_lazy("Acknowledged"),
+    "ack_required": gettext_lazy("Acknowledgements asked for"),
+    "surveys": gettext_lazy("Surveys"),
+    "invited": gettext_lazy("Owners invited"),
+    "responded": gettext_lazy("Responses"),
+    "events": gettext_lazy("Events"),
+    "registrations.confirmed": gettext_lazy("Registrations"),
+    "registrations.people": gettext_lazy("People registered"),
+    "attended": gettext_lazy("People who attended"),
+    "survey_id": None,  # an id, not a figure
+    "title": gettext_lazy("Survey"),
+    "closes_at": gettext_lazy("Closes"),
+    "responses": gettext_lazy("Responses"),
+    "response_rate": gettext_lazy("Response rate"),
+    "nps": gettext_lazy("Net promoter score"),
+    "dimensions.security": gettext_lazy("Security"),
+    "dimensions.cleaning": gettext_lazy("Cleaning"),
+    "dimensions.greenery": gettext_lazy("Greenery"),
+    "dimensions.repairs": gettext_lazy("Repairs"),
+    "dimensions.service": gettext_lazy("Customer service"),
+}
+
+
 def flatten(value, prefix: str = "") -> list[tuple[str, object]]:
-    """Another app's metric dict as (dotted key, value) lines for a definition list."""
+    """Another app's metric dict as (label, value) lines for a definition list."""
     if not isinstance(value, dict):
-        return [(prefix, value)] if prefix and value is not None else []
+        if not prefix or value is None:
+            return []
+        label = LABELS.get(prefix, prefix)
+        return [] if label is None else [(label, value)]
     lines = []
     for key, item in value.items():
         lines.extend(flatten(item, f"{prefix}.{key}" if prefix else str(key)))

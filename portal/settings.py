@@ -376,6 +376,10 @@ SPECTACULAR_SETTINGS = {
         "SurveyQuestionKindEnum": "surveys.models.QuestionKind",
         "SurveyStatusEnum": "surveys.models.SurveyStatus",
         "SurveyResponseStatusEnum": "surveys.models.ResponseStatus",
+        "TicketStatusEnum": "tickets.models.choices.Status",
+        "TicketChannelEnum": "tickets.models.choices.Channel",
+        "CategoryKindEnum": "tickets.models.teams.Category.Kind",
+        "RegistrationStatusEnum": "events.models.Registration.Status",
     },
 }
 

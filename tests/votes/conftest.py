@@ -3,7 +3,6 @@ notices app; announcing needs notices.services.announce, so the helpers mark a v
 directly (the announce service has its own tests)."""
 
 import datetime as dt
-import importlib.util
 
 import pytest
 from django.utils import timezone
@@ -14,22 +13,6 @@ from surveys.votes.models import Matter, Vote
 from surveys.votes.services import MatterInput, vote_create, votes_open_due
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
-
-
-def notices_ready() -> bool:
-    try:
-        spec = importlib.util.find_spec("notices.services")
-    except ImportError:
-        return False
-    if spec is None:
-        return False
-    module = importlib.import_module("notices.services")
-    return hasattr(module, "announce")
-
-
-needs_notices = pytest.mark.skipif(
-    not notices_ready(), reason="notices.services.announce is not there yet"
-)
 
 
 def draft(w, *, opens_in=dt.timedelta(days=20), length=dt.timedelta(days=7), matters=None,

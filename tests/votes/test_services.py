@@ -30,7 +30,7 @@ from surveys.votes.services import (
 )
 from tests import factories as f
 
-from .conftest import draft, mark_announced, needs_notices, open_vote
+from .conftest import draft, mark_announced, open_vote
 
 
 def yes(vote):
@@ -83,7 +83,6 @@ def test_announcement_must_precede_opening_by_the_announce_days(sunrise):
     assert vote.status == Vote.Status.DRAFT and vote.announced_at is None
 
 
-@needs_notices
 def test_announcing_publishes_a_notice_and_freezes_the_draft(sunrise):
     vote = draft(sunrise, opens_in=dt.timedelta(days=15, minutes=1))
     vote = vote_announce(access=access(sunrise, "manager"), vote=vote)
@@ -276,7 +275,6 @@ def test_the_audit_trail_cannot_be_changed_or_deleted(sunrise):
 # --- Closing -------------------------------------------------------------------------------
 
 
-@needs_notices
 def test_closing_runs_once_counts_and_publishes(sunrise):
     vote = open_vote(sunrise)
     ballot_cast(access=access(sunrise, "owner"), vote=vote, unit_id=sunrise.unit.pk,

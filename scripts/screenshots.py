@@ -26,7 +26,7 @@ PAGES = {
     "manager@sunrise.example": [
         "/o/sunrise/", "/o/sunrise/dashboard/", "/o/sunrise/dashboard/satisfaction/",
         "/o/sunrise/dashboard/engagement/", "/o/sunrise/dashboard/hotspots/",
-        "/o/sunrise/manage/notices/", "/o/sunrise/manage/surveys/", "/o/sunrise/manage/votes/",
+        "/o/sunrise/manage/notices/", "/o/sunrise/surveys/manage/", "/o/sunrise/votes/",
         "/o/sunrise/manage/events/",
     ],
     "admin@sunrise.example": ["/o/sunrise/manage/access-log/"],
@@ -53,7 +53,7 @@ def main() -> None:
                     page.goto(f"{args.base}/accounts/login/")
                     page.fill("input[name=username]", login)
                     page.fill("input[name=password]", PASSWORD)
-                    page.click("form [type=submit]")
+                    page.click("form:has(input[name=password]) [type=submit]")
                     page.wait_for_load_state("networkidle")
                     for path in paths:
                         if args.only not in path:

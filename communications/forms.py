@@ -18,8 +18,18 @@ class PreferencesForm(forms.Form):
         help_text=_("Emails and text messages wait until then; urgent ones do not."),
     )
 
-    def __init__(self, *args, **kwargs):
+    daily_digest = forms.BooleanField(
+        label=_("Daily summary email"), required=False,
+        help_text=_("Each morning at 8, an email listing the notifications you have not read "
+                    "from the last day. Nothing is sent on a day without any."),
+    )
+
+    def __init__(self, *args, for_organization: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if for_organization:
+            # Quiet hours and the digest are the person's, whichever organisation writes.
+            for name in ("quiet_start", "quiet_end", "daily_digest"):
+                del self.fields[name]
         for topic, label in Topic.choices:
             self.fields[f"{topic}_email"] = forms.BooleanField(
                 label=_("%(topic)s: email") % {"topic": label}, required=False
@@ -29,7 +39,7 @@ class PreferencesForm(forms.Form):
                 required=False,
             )
         self.order_fields([*(f"{t}_{c}" for t in Topic.values for c in ("email", "sms")),
-                           "quiet_start", "quiet_end"])
+                           "quiet_start", "quiet_end", "daily_digest"])
 
     def clean(self):
         data = super().clean()

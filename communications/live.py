@@ -11,20 +11,19 @@ Groups, all chosen by the server from the person's memberships and residencies
 
 Messages are small (``{"type": "ticket.created", "org": "<slug>", "ticket": 12, …}``); the
 page fetches what it shows through its ordinary, authorised view. Everything is sent after the
-causing transaction commits.
+causing transaction commits, all of one transaction in one hop, each message with a ``seq``
+under which :mod:`communications.replay` keeps it for a browser that reconnects.
 """
 
 from collections.abc import Iterable
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.db import transaction
 from django_scopes import scopes_disabled
 
 from portal.realtime import (  # noqa: F401 - re-exported for features
     SESSION_CLOSED,
     close_user_sockets_on_commit,
     group_send_on_commit,
+    queue_on_commit,
     user_group,
 )
 from portal.tenancy.models import Membership, Property, Residency
@@ -46,22 +45,13 @@ def unit_group(unit_id: int) -> str:
 
 def send_to_user_on_commit(user_id: int, message: dict) -> None:
     """Push ``message`` to the user's sockets once the current transaction has committed."""
-    group_send_on_commit(user_group(user_id), {"type": LIVE_EVENT, "event": message})
+    send_to_groups_on_commit([user_group(user_id)], message)
 
 
 def send_to_groups_on_commit(groups: Iterable[str], message: dict) -> None:
-    """One after-commit callback for many groups (a fan-out to thousands stays one callback)."""
-    groups = list(dict.fromkeys(groups))
-    if not groups:
-        return
-    envelope = {"type": LIVE_EVENT, "event": message}
-
-    async def send_all():
-        layer = get_channel_layer()
-        for group in groups:
-            await layer.group_send(group, envelope)
-
-    transaction.on_commit(lambda: async_to_sync(send_all)(), robust=True)
+    """Push ``message`` to ``groups`` after commit. Every message of one transaction leaves in
+    one hop (portal.realtime.queue_on_commit), numbered for replay (communications.replay)."""
+    queue_on_commit(groups, {"type": LIVE_EVENT, "event": dict(message)})
 
 
 def send_to_users_on_commit(user_ids: Iterable[int], message: dict) -> None:

@@ -174,3 +174,49 @@ class QuietHours(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.start}–{self.end}"
+
+
+class DigestSubscription(models.Model):
+    """A person who asked for the optional daily digest email (off unless this row exists).
+
+    ``next_at`` (indexed) is the next local morning in ``time_zone``: the hourly job reads only
+    the rows that have come due."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_subscription",
+        verbose_name=_("user"),
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    next_at = models.DateTimeField(_("next digest at"), db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("daily digest subscription")
+        verbose_name_plural = _("daily digest subscriptions")
+
+    def __str__(self):
+        return f"{self.user_id} digest"
+
+
+class DigestSent(models.Model):
+    """One row per person and local day: UNIQUE (user, day) makes the digest go out once
+    even when the job runs twice or two workers race."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("user"),
+    )
+    day = models.DateField(_("day"))
+    run = models.UUIDField(editable=False)
+    notifications = models.PositiveIntegerField(_("notifications"), default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("daily digest sent")
+        verbose_name_plural = _("daily digests sent")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="digest_once_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.day}"

@@ -1,7 +1,7 @@
 """Reads of a person's own notifications. They span the person's organisations, so these
 queries run with scopes disabled and always filter by recipient."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django_scopes import scopes_disabled
 
 from portal.tenancy.models import Organization
@@ -43,3 +43,19 @@ def notification_organizations(*, user) -> list[Organization]:
             .values_list("organization_id", flat=True).distinct()
         )
         return list(Organization.objects.filter(pk__in=ids).order_by("name"))
+
+
+def member_organizations(*, user) -> list[Organization]:
+    """The active organisations where the person is staff or a resident, by name (one query)."""
+    from portal.tenancy.models import Membership, Residency
+
+    with scopes_disabled():  # a person's own places span organisations
+        return list(
+            Organization.objects.filter(
+                Q(pk__in=Membership.objects.filter(user=user, is_active=True)
+                  .values("organization_id"))
+                | Q(pk__in=Residency.objects.filter(user=user, is_active=True)
+                    .values("organization_id")),
+                is_active=True,
+            ).order_by("name")
+        )

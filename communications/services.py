@@ -18,6 +18,7 @@ from django_scopes import scopes_disabled
 from portal.tenancy.models import Organization
 
 from . import live
+from .digest import digest_subscribe
 from .models import Delivery, Notification, NotificationPreference, QuietHours, Topic
 from .preferences import RESIDENT, Recipient, channels_for, preference_rows, topic_of
 from .rendering import render
@@ -260,8 +261,11 @@ def notification_mark_all_read(*, user, organization: Organization | None = None
 def preferences_save(
     *, user, choices: dict[str, tuple[bool, bool]], organization: Organization | None = None,
     quiet_start: dt.time | None = None, quiet_end: dt.time | None = None,
+    daily_digest: bool | None = None,
 ) -> None:
-    """Store (email, sms) per topic, and the quiet hours (both or neither)."""
+    """Store (email, sms) per topic, for one organisation or (``organization=None``)
+    everywhere. The quiet hours (both or neither) and the daily digest belong to the person,
+    so they are saved with the general settings only."""
     existing = {
         row.topic: row
         for row in NotificationPreference.objects.filter(user=user, organization=organization)
@@ -275,9 +279,22 @@ def preferences_save(
         )
         row.email, row.sms = bool(email), bool(sms)
         row.save()
+    if organization is not None:
+        return
     if quiet_start is not None and quiet_end is not None and quiet_start != quiet_end:
         QuietHours.objects.update_or_create(
             user=user, defaults={"start": quiet_start, "end": quiet_end}
         )
     else:
         QuietHours.objects.filter(user=user).delete()
+    if daily_digest is not None:
+        digest_subscribe(user=user, enabled=daily_digest)
+
+
+@transaction.atomic
+def preferences_follow_general(*, user, organization: Organization) -> int:
+    """Drop the organisation's own rows: its messages follow the general settings again."""
+    deleted, _counts = NotificationPreference.objects.filter(
+        user=user, organization=organization
+    ).delete()
+    return deleted

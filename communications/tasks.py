@@ -17,3 +17,11 @@ def send_deliveries(organization_id: int, first_notification_id: int, last_notif
 def send_due_deliveries():
     """Beat, every minute: retries after back-off, messages held by quiet hours."""
     return delivery.send_due()
+
+
+@shared_task
+def send_daily_digests():
+    """Beat, every 15 minutes: the digests whose local morning has come (once per day)."""
+    from . import digest
+
+    return digest.digest_send_due()

@@ -65,8 +65,15 @@ async def connected_socket(session_key, user):
     ws = socket(session_key)
     connected, _ = await ws.connect()
     assert connected
-    assert await ws.receive_json_from() == {"type": "hello", "user": user.pk}
+    hello = await ws.receive_json_from()
+    assert (hello["type"], hello["user"]) == ("hello", user.pk)
     return ws
+
+
+def body(message: dict) -> dict:
+    """A received live message without the replay number the server adds."""
+    assert isinstance(message.pop("seq"), int)
+    return message
 
 
 def test_anonymous_connection_is_refused():
@@ -134,7 +141,7 @@ def test_message_arrives_only_after_the_transaction_commits(world, session_of):
                 assert async_to_sync(ws.receive_nothing)(timeout=0.3)
 
         await sync_to_async(write_and_check_nothing_arrived_yet)()
-        assert await ws.receive_json_from(timeout=2) == MESSAGE
+        assert body(await ws.receive_json_from(timeout=2)) == MESSAGE
         await ws.disconnect()
 
     run(scenario)
@@ -175,7 +182,7 @@ def test_other_users_socket_does_not_receive_the_message(world, session_of):
 
         await sync_to_async(send_to_user_on_commit)(owner.pk, MESSAGE)
 
-        assert await owner_ws.receive_json_from(timeout=2) == MESSAGE
+        assert body(await owner_ws.receive_json_from(timeout=2)) == MESSAGE
         assert await neighbour_ws.receive_nothing(timeout=0.5)
         await owner_ws.disconnect()
         await neighbour_ws.disconnect()
@@ -271,3 +278,52 @@ def test_close_user_sockets_waits_for_commit(world, session_of):
         assert closed["type"] == "websocket.close"
 
     run(scenario)
+
+
+def test_deactivating_an_account_in_the_admin_closes_its_sockets(world, session_of, rf):
+    from django.contrib import admin
+    from django.contrib.auth import get_user_model
+
+    owner = world.sunrise.owner
+    _, session_key = session_of(owner)
+    model_admin = admin.site._registry[get_user_model()]
+    request = rf.post("/admin/")
+    request.user = get_user_model()(is_superuser=True, is_staff=True, is_active=True)
+    form_class = model_admin.get_form(request, owner, change=True)
+    data = {
+        "email": owner.email or "", "phone": owner.phone or "", "full_name": owner.full_name,
+        "language": owner.language, "is_active": "",  # unticked
+    }
+
+    def deactivate():
+        form = form_class(data, instance=owner)
+        assert form.is_valid(), form.errors
+        with transaction.atomic():
+            model_admin.save_model(request, form.save(commit=False), form, change=True)
+
+    async def scenario():
+        ws = await connected_socket(session_key, owner)
+        await sync_to_async(deactivate)()
+        assert await ws.receive_output(timeout=2) == {
+            "type": "websocket.close", "code": CLOSE_UNAUTHENTICATED
+        }
+        connected, _ = await attempt(socket(session_key))
+        assert not connected
+
+    run(scenario)
+
+
+def test_a_push_that_fails_outside_a_transaction_is_logged_not_raised(settings, caplog):
+    """In autocommit (a Celery task, a management command) the write has already committed:
+    a channel layer that cannot be reached must not turn it into an error for the caller."""
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Nothing listens on port 1: every connection attempt fails at once.
+            "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},
+        }
+    }
+    assert not transaction.get_connection().in_atomic_block
+    with caplog.at_level("ERROR", logger="courtyard.live"):
+        send_to_user_on_commit(1, {"type": "ticket.updated", "org": "sunrise", "ticket": 1})
+    assert "Could not send a live message" in caplog.text

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import staff
+from .views.staff.presence import ticket_presence
 
 urlpatterns = [
     path("", staff.queue, name="queue"),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("<int:number>/category/", staff.ticket_category_view, name="ticket-category"),
     path("<int:number>/comment/", staff.ticket_comment_view, name="ticket-comment"),
     path("<int:number>/merge/", staff.ticket_merge_view, name="ticket-merge"),
+    path("<int:number>/presence/", ticket_presence, name="ticket-presence"),
     path("<int:number>/reveal-phone/", staff.ticket_reveal_phone_view,
          name="ticket-reveal-phone"),
 ]

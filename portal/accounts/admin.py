@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.realtime import close_user_sockets_on_commit
+
 from . import services
 from .models import Invitation, User
 from .phones import normalize_phone
@@ -75,6 +77,13 @@ class UserAdmin(auth_admin.UserAdmin):
     search_fields = ("full_name", "email", "phone")
     ordering = ("full_name", "pk")
     readonly_fields = ("last_login", "date_joined")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # A deactivated account keeps no open socket (DESIGN §10); inside the admin's
+            # transaction, so it closes only if the change is saved.
+            close_user_sockets_on_commit(obj.pk)
 
 
 class InvitationState(admin.SimpleListFilter):

@@ -3,6 +3,8 @@ under /admin/). Organisation admins use the pages under /o/<org>/manage/ instead
 
 from django.contrib import admin
 
+from portal.realtime import close_user_sockets_on_commit
+
 from . import models
 
 
@@ -81,6 +83,11 @@ class MembershipAdmin(TenantAdmin):
     raw_id_fields = ["user"]
     filter_horizontal = ["properties"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # the active flag, role or property scope may have changed
+            close_user_sockets_on_commit(obj.user_id, reconnect=True)
+
 
 @admin.register(models.Residency)
 class ResidencyAdmin(TenantAdmin):
@@ -90,3 +97,8 @@ class ResidencyAdmin(TenantAdmin):
     search_fields = ["user__full_name", "user__email", "user__phone", "unit__number"]
     raw_id_fields = ["user", "unit", "verified_by"]
     organization_from = "unit"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # active or verified may have changed: the socket's groups with them
+            close_user_sockets_on_commit(obj.user_id, reconnect=True)

@@ -12,10 +12,14 @@
 //   through the ordinary, authorised view. A message never carries the content itself.
 //   Add data-live-org="<slug>" to react only to one organisation's messages, and
 //   data-live-ticket="<number>" to react only to one ticket's.
-// * After a dropped connection comes back, "courtyard:resync" is dispatched on document.body
-//   (and every data-live-refresh element gets "live" once), so whatever a page shows is
-//   brought up to date: messages sent while disconnected are not replayed, the state is
-//   fetched again instead.
+// * After a dropped connection comes back, the socket asks for what it missed
+//   (/ws/?last_seq=<highest "seq" seen>); the server replays the messages of the person's own
+//   groups since then, and they refresh elements exactly as if they had arrived live. When the
+//   server cannot replay everything (too long away, too much happened), "courtyard:resync" is
+//   dispatched on document.body (and every data-live-refresh element gets "live" once), so
+//   whatever a page shows is fetched again instead. Either way nothing is lost.
+// * A socket the server closes because the person's memberships changed (code 4000)
+//   reconnects at once and gets its new set of messages.
 // * Every message is also dispatched as a "courtyard:live" CustomEvent on document with the
 //   message as event.detail, for page scripts that need more than a refresh.
 //
@@ -29,7 +33,14 @@
   var BASE_DELAY_MS = 1000;
   var MAX_DELAY_MS = 30000;
   var CLOSE_UNAUTHENTICATED = 4401;
+  var CLOSE_REGROUP = 4000;
+  var SEEN_MAX = 512;
   var attempts = 0;
+  var lastSeq = null;      // the highest "seq" seen: where a reconnect resumes
+  var seen = [];           // recent seqs, to drop a message replayed or sent twice
+  var reconnecting = false;
+  var replayTargets = null;  // while a replay arrives, each element refreshes once at its end
+  var replayTimer = null;
   var everConnected = false;
   var socket = null;
   var retryTimer = null;
@@ -61,8 +72,47 @@
   function refresh(message) {
     if (!window.htmx) { return; }
     document.querySelectorAll("[data-live-refresh]").forEach(function (el) {
-      if (message === null || matches(el, message)) { window.htmx.trigger(el, "live"); }
+      if (message === null || matches(el, message)) {
+        if (replayTargets) { replayTargets.add(el); } else { window.htmx.trigger(el, "live"); }
+      }
     });
+  }
+
+  function endReplaySoon() {
+    if (replayTimer) { window.clearTimeout(replayTimer); }
+    replayTimer = window.setTimeout(function () {
+      var targets = replayTargets;
+      replayTargets = null;
+      replayTimer = null;
+      if (targets && window.htmx) {
+        targets.forEach(function (el) { if (el.isConnected) { window.htmx.trigger(el, "live"); } });
+      }
+    }, 150);
+  }
+
+  function firstTime(seq) {
+    if (typeof seq !== "number") { return true; }
+    if (seen.indexOf(seq) !== -1) { return false; }
+    seen.push(seq);
+    if (seen.length > SEEN_MAX) { seen.shift(); }
+    if (lastSeq === null || seq > lastSeq) { lastSeq = seq; }
+    return true;
+  }
+
+  function hello(message) {
+    // Everything of the person's groups up to the server's current number is either shown
+    // already, replayed right after this message, or re-fetched by resync().
+    if (typeof message.seq === "number" && (lastSeq === null || message.seq > lastSeq)) {
+      lastSeq = message.seq;
+    }
+    if (!reconnecting) { return; }
+    reconnecting = false;
+    if (message.replay === true) {
+      replayTargets = new Set();  // the missed messages follow this one
+      endReplaySoon();
+    } else {
+      resync();
+    }
   }
 
   function resync() {
@@ -93,23 +143,28 @@
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     if (!everConnected) { show("connecting"); }
-    socket = new WebSocket(scheme + window.location.host + "/ws/");
+    var query = everConnected && lastSeq !== null ? "?last_seq=" + lastSeq : "";
+    socket = new WebSocket(scheme + window.location.host + "/ws/" + query);
     socket.addEventListener("open", function () {
-      var wasReconnect = everConnected;
+      reconnecting = everConnected;  // the server's hello says whether it replays
       attempts = 0;
       everConnected = true;
       show("live");
-      if (wasReconnect) { resync(); }
     });
     socket.addEventListener("message", function (event) {
       var message;
       try { message = JSON.parse(event.data); } catch (error) { return; }
-      if (!message || message.type === "hello") { return; }
+      if (!message) { return; }
+      if (message.type === "hello") { hello(message); return; }
+      if (!firstTime(message.seq)) { return; }
       document.dispatchEvent(new CustomEvent("courtyard:live", { detail: message }));
       refresh(message);
+      if (replayTargets) { endReplaySoon(); }
     });
     socket.addEventListener("close", function (event) {
       socket = null;
+      if (reconnecting) { reconnecting = false; }
+      if (event.code === CLOSE_REGROUP) { attempts = 0; }
       if (event.code === CLOSE_UNAUTHENTICATED) {
         // Signed out (here or in another tab): do not hammer the server; a reload shows why.
         show("offline");

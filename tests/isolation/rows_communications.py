@@ -6,7 +6,7 @@ from django.urls import Resolver404, resolve
 
 from communications.models import Notification
 
-from .matrix import HARBOR_ROLES, SUNRISE_ROLES, Row
+from .matrix import HARBOR_ROLES, STAFF_ROLES, SUNRISE_ROLES, Row
 
 SIGNED_IN = frozenset(SUNRISE_ROLES + HARBOR_ROLES)
 RECIPIENT = frozenset({"owner"})
@@ -73,3 +73,17 @@ if _routed("/api/v1/notifications/"):
         Row("api-notifications-read-all", "POST", "/api/v1/notifications/read-all/",
             allowed=SIGNED_IN, api=True),
     ]
+
+
+# The staff ticket page's presence hint (tickets/views/staff/presence.py): the same access as
+# the ticket page; it writes only to Redis, so there is nothing in the database to compare.
+def _presence_ticket(world) -> int:
+    from .rows_tickets_staff import _new_ticket
+
+    return _new_ticket(world, "Matrix presence")
+
+
+ROWS += [
+    Row("tickets-staff-presence", "POST", "/o/{org}/tickets/{ticket}/presence/",
+        allowed=STAFF_ROLES, data={"body": ""}, extra={"ticket": _presence_ticket}),
+]

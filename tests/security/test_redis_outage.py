@@ -9,6 +9,7 @@ Redis is back.
 
 import time
 
+import kombu.pools
 import pytest
 from django.core import mail
 from django.test import Client
@@ -25,9 +26,12 @@ API = "/api/v1/orgs/sunrise"
 
 
 def _point_celery_at(url: str) -> None:
-    # Celery keeps its connection pools; drop them so the next publish uses ``url``.
+    # Celery keeps its connection pools, and kombu keeps them per broker URL for the whole
+    # process: closing only ``app.pool`` here would close the healthy broker's pool and leave
+    # it registered, so every later test's publish failed with "Acquire on closed pool".
+    # Closing and forgetting them all makes the next publish open a fresh pool for ``url``.
     app.conf.broker_url = url
-    app.pool.force_close_all()
+    kombu.pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.models import Invitation
 from portal.accounts.services import invitation_create
+from portal.realtime import close_user_sockets_on_commit
 
 from ..access import Access
 from ..models import Membership, Organization, Property, Residency, Unit
@@ -100,6 +101,7 @@ def staff_invite(
         all_properties=all_properties,
     )
     membership.properties.set(properties)
+    close_user_sockets_on_commit(user.pk, reconnect=True)  # an existing account gains groups
     invitation = invitation_create(organization=organization, user=user, created_by=invited_by)
     return StaffInvited(membership, invitation, created)
 
@@ -117,6 +119,8 @@ def membership_update(
     membership.all_properties = all_properties
     membership.save(update_fields=["role", "title", "all_properties"])
     membership.properties.set(properties)
+    # The scope decides the property groups of the person's sockets (communications.live).
+    close_user_sockets_on_commit(membership.user_id, reconnect=True)
     return membership
 
 
@@ -128,6 +132,7 @@ def membership_deactivate(*, membership: Membership) -> Membership:
         raise ValidationError(error.message_dict["role"]) from None
     membership.is_active = False
     membership.save(update_fields=["is_active"])
+    close_user_sockets_on_commit(membership.user_id, reconnect=True)
     return membership
 
 
@@ -135,6 +140,7 @@ def membership_deactivate(*, membership: Membership) -> Membership:
 def membership_reactivate(*, membership: Membership) -> Membership:
     membership.is_active = True
     membership.save(update_fields=["is_active"])
+    close_user_sockets_on_commit(membership.user_id, reconnect=True)
     return membership
 
 
@@ -181,6 +187,7 @@ def resident_add(
         residency.verified_at = residency.verified_at or timezone.now()
         residency.verified_by = residency.verified_by or verifier
         residency.save(update_fields=["relation", "is_active", "verified_at", "verified_by"])
+    close_user_sockets_on_commit(user.pk, reconnect=True)
     invitation = invitation_create(
         organization=access.organization, user=user, created_by=verifier
     )
@@ -195,6 +202,7 @@ def residency_verify(*, access: Access, residency: Residency) -> Residency:
     )
     if updated:  # a second click, or a colleague's at the same moment, keeps the first verifier
         residency.refresh_from_db(fields=["verified_at", "verified_by"])
+        close_user_sockets_on_commit(residency.user_id, reconnect=True)
     return residency
 
 
@@ -203,6 +211,7 @@ def residency_deactivate(*, access: Access, residency: Residency) -> Residency:
     _require_scope(access, residency.unit)
     residency.is_active = False
     residency.save(update_fields=["is_active"])
+    close_user_sockets_on_commit(residency.user_id, reconnect=True)
     return residency
 
 

@@ -125,9 +125,9 @@ def seed(owners: int, buildings: int) -> dict:
             _copy(
                 "accounts_user",
                 ["password", "email", "full_name", "language", "large_text", "is_staff",
-                 "is_superuser", "is_active", "date_joined"],
+                 "is_superuser", "is_active", "date_joined", "privacy_notice_version"],
                 ((f"!bench{n}", f"owner{n}@{SLUG}.example", f"业主 {n}", "", False, False,
-                  False, True, now) for n in range(owners)),
+                  False, True, now, "") for n in range(owners)),
             )
             user_ids = list(User.objects.filter(pk__gte=first, email__endswith=f"@{SLUG}.example")
                             .exclude(pk=manager.pk).order_by("pk").values_list("pk", flat=True))

@@ -4,6 +4,7 @@
     make bench BENCH_ARGS="--scale 0.1"          # 100,000 tickets
     make bench BENCH_ARGS="--scale 0.01 --duration 5"
     .venv/bin/python bench/run.py --scale 0.002 --duration 3 --drop   # the smoke run
+    .venv/bin/python bench/run.py --sockets 1,100,1000   # live latency only, small seed
 
 The database (``--database-url``, default courtyard_bench_big) is the harness's own: created
 when missing, reused when it holds the same scale (a marker table), rebuilt otherwise or with
@@ -11,6 +12,10 @@ when missing, reused when it holds the same scale (a marker table), rebuilt othe
 the harness's own too: its Celery queue is purged. Every load run lasts ``--duration``
 seconds; every process the harness starts is stopped at the end, on failure or Ctrl-C too.
 Prints a table and writes var/bench/results-<date>.json (``--output``). See bench/README.md.
+
+``--sockets 1,100,1000`` measures only commit → browser latency, once per socket count, with
+just the web workers running, on a small seed (scale 0.002 unless ``--scale`` is given) that
+has an owner for every socket; it writes var/bench/live-<date>.json.
 """
 
 import argparse
@@ -33,12 +38,24 @@ from bench.harness.config import SEED_VERSION, Counts  # noqa: E402
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/courtyard_bench_big"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/11"
+SOCKETS_SCALE = 0.002  # --sockets alone: enough places for the owners, 2,000 tickets
+
+
+def _socket_counts(value: str) -> list[int]:
+    try:
+        counts = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        counts = []
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError("a comma-separated list of positive numbers")
+    return counts
 
 
 def arguments(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=float, default=1.0,
-                        help="multiplies every count (1.0: 1,000,000 tickets)")
+    parser.add_argument("--scale", type=float, default=None,
+                        help="multiplies every count (default 1.0: 1,000,000 tickets; "
+                             f"{SOCKETS_SCALE} with --sockets)")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
                                                                  DEFAULT_DATABASE))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS))
@@ -52,7 +69,15 @@ def arguments(argv=None) -> argparse.Namespace:
                         help="pyinstrument the SLA job and a queue API request (run dir)")
     parser.add_argument("--seed-only", action="store_true")
     parser.add_argument("--output", type=Path, default=None)
-    return parser.parse_args(argv)
+    parser.add_argument("--sockets", type=_socket_counts, default=None,
+                        help="e.g. 1,100,1000: only the WebSocket scenario, once per count, "
+                             "with only the web workers started")
+    args = parser.parse_args(argv)
+    if args.scale is None:
+        args.scale = SOCKETS_SCALE if args.sockets else 1.0
+    if args.sockets and not args.only:
+        args.only = "websocket,memory"
+    return args
 
 
 def environment(args, var_dir: Path) -> dict:
@@ -140,8 +165,10 @@ def _scenarios(ctx, wanted: set, needs_processes: bool) -> list[dict]:
 
     results = []
     for name in SCENARIOS:
+        if wanted and name not in wanted:
+            continue
         module = importlib.import_module(f"bench.harness.scenarios.{name}")
-        if module.NEEDS_PROCESSES != needs_processes or (wanted and name not in wanted):
+        if module.NEEDS_PROCESSES != needs_processes:
             continue
         ctx.log(f"scenario {name}")
         started = time.perf_counter()
@@ -152,7 +179,8 @@ def _scenarios(ctx, wanted: set, needs_processes: bool) -> list[dict]:
         for row in rows:
             ctx.log(f"    {row.get('scenario')}: " + ", ".join(
                 f"{k}={row[k]}" for k in ("users", "p50_ms", "p95_ms", "p99_ms", "rps",
-                                          "seconds", "failures", "error") if k in row))
+                                          "seconds", "failures", "lost", "sockets_dropped",
+                                          "error") if k in row))
         ctx.log(f"  ({time.perf_counter() - started:.0f} s)")
         results += rows
     return results
@@ -172,11 +200,12 @@ def main(argv=None) -> int:
     log = lambda *parts: print(*parts, flush=True)  # noqa: E731
     started_at = datetime.now(UTC)
     stamp = started_at.strftime("%Y-%m-%d")
-    output = args.output or ROOT / "var" / "bench" / f"results-{stamp}.json"
+    output = args.output or ROOT / "var" / "bench" / (
+        f"live-{stamp}.json" if args.sockets else f"results-{stamp}.json")
     run_dir = output.parent / f"run-{started_at:%Y%m%d-%H%M%S}"
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         sys.exit("the harness needs PostgreSQL (--database-url postgres://…)")
-    counts = Counts.at(args.scale)
+    counts = Counts.at(args.scale, sockets=max(args.sockets) if args.sockets else None)
     var_dir = Path(tempfile.mkdtemp(prefix="courtyard-bench-"))
     env = environment(args, var_dir)
     os.environ.update(env)
@@ -210,8 +239,12 @@ def main(argv=None) -> int:
         wanted = {name for name in args.only.split(",") if name}
         results = _scenarios(ctx, wanted, needs_processes=False)
         _purge_celery(log)  # what the in-process job queued must not load the worker
-        log(f"starting {args.workers} web workers, the floor app, a Celery worker and beat")
-        with ProcessSet(env, run_dir, args.workers) as processes:
+        # Live events go from the sender to the web workers through Redis alone: the rest of
+        # the set would only share the cores.
+        web_only = bool(wanted) and wanted <= {"websocket", "memory"}
+        log(f"starting {args.workers} web workers" + (
+            "" if web_only else ", the floor app, a Celery worker and beat"))
+        with ProcessSet(env, run_dir, args.workers, web_only=web_only) as processes:
             ctx.processes = processes
             results += _scenarios(ctx, wanted, needs_processes=True)
         payload["results"] = results
@@ -219,7 +252,7 @@ def main(argv=None) -> int:
         payload["machine"]["load_average_after"] = list(os.getloadavg())
         print()
         print(table(results))
-        for name, why in PENDING.items():
+        for name, why in ({} if args.sockets else PENDING).items():
             print(f"{name:<38} not yet: {why}")
     finally:
         if processes is not None:

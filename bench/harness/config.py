@@ -27,13 +27,15 @@ class Counts:
     owner_tokens: int
 
     @classmethod
-    def at(cls, scale: float) -> "Counts":
+    def at(cls, scale: float, sockets: int | None = None) -> "Counts":
+        """``sockets``: open that many (``--sockets``) whatever the scale; each socket is an
+        owner of a unit of their own, so there are at least as many units."""
         def n(full: int, least: int = 1) -> int:
             return max(least, round(full * scale))
 
         organisations = n(20, 2)
         properties = max(n(400), organisations * 2)
-        units = max(n(100_000), properties * 20)
+        units = max(n(100_000), properties * 20, sockets or 0)
         tickets = max(n(1_000_000), 500)
         open_tickets = min(max(n(50_000), 100), tickets // 2)
         return cls(
@@ -42,7 +44,7 @@ class Counts:
             owners=max(n(150_000), units), staff_per_property=2, managers_per_org=2,
             tickets=tickets, open_tickets=open_tickets,
             due_tickets=min(max(n(2_000), 4), open_tickets // 4), timeline_per_ticket=4,
-            notifications=n(500_000, 100), sockets=n(1_000, 20),
+            notifications=n(500_000, 100), sockets=sockets or n(1_000, 20),
             owner_tokens=min(max(n(2_000), 200), units),
         )
 

@@ -44,8 +44,11 @@ def wait_for(url: str, timeout: float = 90.0, procs=()) -> None:
 
 
 class ProcessSet:
-    def __init__(self, env: dict, run_dir: Path, workers: int, celery_concurrency: int = 2):
-        self.env, self.run_dir, self.workers = env, run_dir, workers
+    """``web_only``: just the uvicorn workers (live events need nothing else)."""
+
+    def __init__(self, env: dict, run_dir: Path, workers: int, celery_concurrency: int = 2,
+                 web_only: bool = False):
+        self.env, self.run_dir, self.workers, self.web_only = env, run_dir, workers, web_only
         self.celery_concurrency = celery_concurrency
         self.procs: dict[str, subprocess.Popen] = {}
         self.port, self.floor_port = free_port(), free_port()
@@ -66,16 +69,18 @@ class ProcessSet:
                    "--log-level", "warning", "--no-access-log"]
         try:
             self._start("web", [*uvicorn, "--port", str(self.port), "portal.asgi:application"])
-            self._start("floor", [*uvicorn, "--port", str(self.floor_port), "--factory",
-                                  "django.core.asgi:get_asgi_application"],
-                        DJANGO_SETTINGS_MODULE="bench.harness.floor_settings")
-            celery = [str(BIN / "celery"), "-A", "portal"]
-            self._start("worker", [*celery, "worker", "--loglevel", "WARNING", "--concurrency",
-                                   str(self.celery_concurrency)])
-            self._start("beat", [*celery, "beat", "--loglevel", "WARNING"])
+            if not self.web_only:
+                self._start("floor", [*uvicorn, "--port", str(self.floor_port), "--factory",
+                                      "django.core.asgi:get_asgi_application"],
+                            DJANGO_SETTINGS_MODULE="bench.harness.floor_settings")
+                celery = [str(BIN / "celery"), "-A", "portal"]
+                self._start("worker", [*celery, "worker", "--loglevel", "WARNING",
+                                       "--concurrency", str(self.celery_concurrency)])
+                self._start("beat", [*celery, "beat", "--loglevel", "WARNING"])
             procs = list(self.procs.values())
             wait_for(f"{self.url}/healthz", procs=procs)
-            wait_for(f"{self.floor_url}/floor/", procs=procs)
+            if not self.web_only:
+                wait_for(f"{self.floor_url}/floor/", procs=procs)
         except BaseException:
             self.stop()
             raise

@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.tenancy.models import Building, Property
+from surveys.models import Survey
+from surveys.services import TEMPLATES
+from surveys.services.templates import EVENT_FEEDBACK
 
 from .models import Event
 
@@ -95,3 +98,20 @@ class CheckInForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True,
                                       "inputmode": "text"}),
     )
+
+
+class FeedbackForm(forms.Form):
+    """Which feedback survey: a new one from a template of the surveys app, or a draft."""
+
+    template = forms.ChoiceField(label=_("Template"), required=False)
+    survey = forms.ModelChoiceField(
+        label=_("Or one of your draft surveys"), required=False,
+        queryset=Survey.objects.none(),
+        help_text=_("It will ask only the people who attended."),
+    )
+
+    def __init__(self, *args, drafts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = [(k, v) for k, v in TEMPLATES.items()]
+        self.fields["template"].initial = EVENT_FEEDBACK
+        self.fields["survey"].queryset = drafts

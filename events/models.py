@@ -58,6 +58,17 @@ class Event(TenantModel):
     reminder_offsets = models.JSONField(_("reminders (minutes before)"), default=list, blank=True)
     # When the reminder job must next look at this event; indexed so the job reads only due rows.
     next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The feedback survey its attendees get after it ends (a draft of the surveys app until
+    # the feedback job opens it; see events.services.feedback).
+    feedback_survey = models.OneToOneField(
+        "surveys.Survey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("feedback survey"),
+    )
+    # When the feedback job must open it (None: nothing to do); indexed like next_reminder_at.
+    feedback_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set by the job's conditional UPDATE: the claim that opens the survey once.
+    feedback_opened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    feedback_claim = models.UUIDField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -80,6 +91,10 @@ class Event(TenantModel):
             models.Index(fields=["organization", "property", "starts_at"]),
             models.Index(fields=["next_reminder_at"], name="event_reminder_due",
                          condition=Q(next_reminder_at__isnull=False)),
+            models.Index(fields=["feedback_due_at"], name="event_feedback_due",
+                         condition=Q(feedback_due_at__isnull=False)),
+            models.Index(fields=["feedback_claim"], name="event_feedback_claim",
+                         condition=Q(feedback_claim__isnull=False)),
         ]
 
     def __str__(self):

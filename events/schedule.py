@@ -11,4 +11,10 @@ BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=1),
         "options": {"expires": 55},
     },
+    # Opens feedback surveys after events end; a claimed event is never opened twice.
+    "events-feedback": {
+        "task": "events.tasks.open_feedback",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 290},
+    },
 }

@@ -11,6 +11,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from portal.tenancy.access import Access
+from surveys.models import ResponseStatus, SurveyStatus
+from surveys.selectors import answered_by, response_counts, surveys_for_manager, surveys_for_owner
 
 from .models import Event, Registration
 
@@ -62,7 +64,7 @@ def events_visible(*, access: Access, staff_view: bool = False) -> QuerySet:
 
 def event_get_for(*, access: Access, pk: int, staff_view: bool = False) -> Event:
     event = with_counts(events_visible(access=access, staff_view=staff_view)).filter(
-        pk=pk).select_related("organization").first()
+        pk=pk).select_related("organization", "feedback_survey").first()
     if event is None:
         raise Http404
     return event
@@ -116,3 +118,34 @@ def feed_registrations(*, organization, user_id: int) -> QuerySet:
         .select_related("event")
         .order_by("event__starts_at")
     )
+
+
+def feedback_for_owner(access: Access, event: Event) -> dict | None:
+    """The event's feedback survey as the caller sees it, when it is open and asks them:
+    {"survey", "answered"}. No query before the survey is sent, three after."""
+    survey = event.feedback_survey
+    if survey is None or event.feedback_opened_at is None or survey.status != SurveyStatus.OPEN:
+        return None
+    if not surveys_for_owner(access).filter(pk=survey.pk).exists():
+        return None  # not an attendee: the surveys app would answer 404 too
+    status = answered_by(access, [survey]).get(survey.pk)
+    return {"survey": survey, "answered": status == ResponseStatus.SUBMITTED}
+
+
+def feedback_for_manager(event: Event) -> dict | None:
+    """The event's feedback survey with its response count (one query once it is open)."""
+    survey = event.feedback_survey
+    if survey is None:
+        return None
+    responses = 0
+    if survey.status != SurveyStatus.DRAFT:
+        responses = response_counts([survey.pk]).get(survey.pk, 0)
+    return {"survey": survey, "responses": responses, "invited": survey.invited_count}
+
+
+def feedback_drafts(access: Access) -> QuerySet:
+    """Draft surveys a manager may attach to an event: not another event's already."""
+    taken = Event.objects.filter(organization=access.organization,
+                                 feedback_survey__isnull=False).values("feedback_survey_id")
+    return (surveys_for_manager(access).filter(status=SurveyStatus.DRAFT)
+            .exclude(pk__in=taken).order_by("-created_at", "-pk"))

@@ -3,7 +3,7 @@ managers' and staff's under manage/events/."""
 
 from django.urls import path
 
-from .views import files, manage, owner
+from .views import feedback, files, manage, owner
 
 app_name = "events"
 urlpatterns = [
@@ -27,4 +27,7 @@ urlpatterns = [
     path("manage/events/<int:pk>/check-in/", manage.manage_checkin, name="manage-checkin"),
     path("manage/events/<int:pk>/registrations.csv", manage.manage_export,
          name="manage-export"),
+    path("manage/events/<int:pk>/feedback/", feedback.feedback_add, name="manage-feedback"),
+    path("manage/events/<int:pk>/feedback/remove/", feedback.feedback_remove,
+         name="manage-feedback-remove"),
 ]

@@ -9,6 +9,8 @@ import tablib
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from portal.spreadsheet import row as spreadsheet_row
+
 from .models import Answer, QuestionKind, Response, ResponseStatus, Survey
 
 
@@ -32,7 +34,7 @@ def export_dataset(survey: Survey) -> tablib.Dataset:
     if not survey.is_anonymous:
         headers += [_("Unit"), _("Respondent")]
     headers += [q.text for q in questions]
-    data = tablib.Dataset(headers=headers, title=_("Responses")[:31])
+    data = tablib.Dataset(headers=spreadsheet_row(headers), title=_("Responses")[:31])
     for index, response in enumerate(responses, start=1):
         when = response.submitted_at.astimezone(tz)
         row = [index, when.strftime("%Y-%m-%d" if survey.is_anonymous else "%Y-%m-%d %H:%M"),
@@ -44,7 +46,7 @@ def export_dataset(survey: Survey) -> tablib.Dataset:
         for question in questions:
             joiner = "; " if question.kind == QuestionKind.MULTIPLE else ""
             row.append(joiner.join(cells.get((response.pk, question.pk), [])))
-        data.append(row)
+        data.append(spreadsheet_row(row))
     return data
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from portal.tenancy.models import Building, Property
 
-from .models import QuestionKind, Survey
+from .models import Audience, QuestionKind, Survey
 from .services import TEMPLATES, choices_parse
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -55,6 +55,11 @@ class SurveyForm(forms.ModelForm):
         self.fields["audience_building"].queryset = Building.objects.filter(
             organization=organization
         ).select_related("property")
+        if self.instance.audience != Audience.INVITED:
+            # Invited people come from elsewhere (an event's attendees), never the builder.
+            self.fields["audience"].choices = [
+                c for c in self.fields["audience"].choices if c[0] != Audience.INVITED
+            ]
         for name in ("opens_at", "closes_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.fields["audience_property"].initial = self.instance.audience_property_id

@@ -22,6 +22,9 @@ class Audience(models.TextChoices):
     ORGANIZATION = "organization", _("Every owner of the organisation")
     PROPERTY = "property", pgettext_lazy("survey audience", "The owners of one property")
     BUILDING = "building", pgettext_lazy("survey audience", "The owners of one building")
+    # Only the people listed as the survey's Invitee rows (e.g. those who attended an event);
+    # set by the app that invites them, never chosen in the builder.
+    INVITED = "invited", pgettext_lazy("survey audience", "Invited people only")
 
 
 class OnePer(models.TextChoices):
@@ -176,6 +179,29 @@ class Choice(TenantModel):
 
     def __str__(self):
         return self.text
+
+
+class Invitee(TenantModel):
+    """One person a survey with the "invited" audience asks (e.g. an event's attendee)."""
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="invitees", verbose_name=_("survey")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("user"),
+    )
+
+    class Meta:
+        verbose_name = _("invited person")
+        verbose_name_plural = _("invited people")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "user"], name="survey_invitee_once"),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "survey", "user"]),
+            models.Index(fields=["organization", "user"]),
+        ]
 
 
 class ResponseStatus(models.TextChoices):

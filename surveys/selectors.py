@@ -11,6 +11,7 @@ from .models import (
     SCALES,
     Answer,
     Audience,
+    Invitee,
     OnePer,
     Participation,
     QuestionKind,
@@ -24,7 +25,7 @@ TEXT_LIMIT = 200  # free-text answers listed per question on the page (the expor
 
 
 def audience_filter(access: Access) -> Q:
-    """Surveys whose audience includes one of the caller's units."""
+    """Surveys whose audience includes one of the caller's units, or that invited them."""
     units = [r.unit for r in access.residencies]
     if not units:
         return Q(pk__in=[])
@@ -32,6 +33,9 @@ def audience_filter(access: Access) -> Q:
         Q(audience=Audience.ORGANIZATION)
         | Q(audience=Audience.PROPERTY, audience_property_id__in={u.property_id for u in units})
         | Q(audience=Audience.BUILDING, audience_building_id__in={u.building_id for u in units})
+        | Q(audience=Audience.INVITED, pk__in=Invitee.objects.filter(
+            organization_id=access.organization.pk, user_id=access.residencies[0].user_id,
+        ).values("survey_id"))
     )
 
 

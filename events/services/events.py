@@ -14,6 +14,7 @@ from portal.tenancy.models import Building, Property
 from ..models import Event, Registration, Reminder
 from . import announce
 from .errors import EventConflict, EventError
+from .feedback import feedback_due_at
 from .registrations import promote_waitlist
 from .rules import actor_id, require_manager
 from .schedule import next_reminder_at
@@ -129,6 +130,7 @@ def event_update(*, access: Access, event: Event, cover=None, **fields) -> Event
             Reminder.objects.filter(organization=event.organization,
                                     registration__event=event).delete()
         event.next_reminder_at = next_reminder_at(event, now)
+        event.feedback_due_at = feedback_due_at(event)  # follows a moved end
         event.save()
         promoted = promote_waitlist(event)
         people = _registered(event)
@@ -170,7 +172,9 @@ def event_cancel(*, access: Access, event: Event) -> Event:
         was_published = event.is_published
         event.status = Event.Status.CANCELLED
         event.next_reminder_at = None
-        event.save(update_fields=["status", "next_reminder_at", "updated_at"])
+        event.feedback_due_at = None  # no feedback on an event that did not take place
+        event.save(update_fields=["status", "next_reminder_at", "feedback_due_at",
+                                  "updated_at"])
         people = _registered(event)
         if was_published:
             announce.tell(event, people, "event.cancelled", actor_id=actor_id(access))

@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.spreadsheet import row as spreadsheet_row
+
 from .. import selectors
-from ..forms import CheckInForm, EventForm
+from ..forms import CheckInForm, EventForm, FeedbackForm
 from ..models import Event, Registration
 from ..services import (
     checkin_by_token,
@@ -140,10 +142,16 @@ def manage_detail(request, pk: int):
     stats["rate"] = (
         round(100 * stats["attended_people"] / stats["people"]) if stats["people"] else None
     )
+    can_manage = may_manage(request.access, event)
+    feedback = selectors.feedback_for_manager(event)
+    feedback_form = None
+    if can_manage and feedback is None and not event.is_cancelled:
+        feedback_form = FeedbackForm(drafts=selectors.feedback_drafts(request.access))
     return render(request, "events/manage/detail.html", {
         "event": event, "confirmed": confirmed, "waitlisted": waitlisted, "stats": stats,
-        "can_manage": may_manage(request.access, event),
+        "can_manage": can_manage, "is_manager": request.access.is_manager,
         "seats_left": max(event.capacity - stats["people"], 0),
+        "feedback": feedback, "feedback_form": feedback_form,
     })
 
 
@@ -196,11 +204,11 @@ def manage_export(request, pk: int):
         return timezone.localtime(moment, zone).strftime("%Y-%m-%d %H:%M") if moment else ""
 
     for r in selectors.registrations_of(event):
-        writer.writerow([
+        writer.writerow(spreadsheet_row([
             r.user.full_name, r.unit.building.name if r.unit else "",
             r.unit.number if r.unit else "", r.party_size, r.get_status_display(),
             local(r.created_at), local(r.checked_in_at),
-        ])
+        ]))
     response = HttpResponse(buffer.getvalue().encode("utf-8"),
                             content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(

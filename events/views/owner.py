@@ -109,6 +109,7 @@ def _detail(request, pk: int, *, form=None, status: int = 200):
         "form": form or RegisterForm(event=event),
         "seats_left": max(event.capacity - event.people_confirmed, 0),
         "is_staff": covers(access, event),
+        "feedback": selectors.feedback_for_owner(access, event),
     }, status=status)
 
 

@@ -63,8 +63,11 @@ class QuestionInputSerializer(serializers.Serializer):
 class SurveyCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, default="", allow_blank=True)
-    audience = serializers.ChoiceField(choices=Survey._meta.get_field("audience").choices,
-                                       required=False, default="organization")
+    # "invited" is set by the app that invites (an event's feedback), not chosen here.
+    audience = serializers.ChoiceField(
+        choices=[c for c in Survey._meta.get_field("audience").choices if c[0] != "invited"],
+        required=False, default="organization",
+    )
     audience_property = PlaceField(
         scope=lambda access: Property.objects.all(), required=False, allow_null=True,
         default=None,

@@ -17,6 +17,7 @@ from .builder import (
 )
 from .lifecycle import (
     survey_close,
+    survey_open_for_invitees,
     survey_schedule,
     surveys_close_due,
     surveys_open_due,
@@ -28,7 +29,7 @@ from .templates import TEMPLATES, survey_from_template
 __all__ = [
     "TEMPLATES", "choices_parse", "question_delete", "question_move", "question_save",
     "response_save", "survey_build", "survey_close", "survey_create", "survey_duplicate",
-    "survey_from_template",
+    "survey_from_template", "survey_open_for_invitees",
     "survey_schedule", "survey_update", "surveys_close_due", "surveys_open_due",
     "surveys_remind_due",
 ]

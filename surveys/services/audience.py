@@ -1,11 +1,12 @@
-"""Who a survey asks: the verified, active residents of the units in its audience."""
+"""Who a survey asks: the verified, active residents of the units in its audience; for the
+"invited" audience, only the invited people among them (e.g. an event's attendees)."""
 
 from django.db.models import QuerySet
 
 from portal.tenancy.access import Access
 from portal.tenancy.models import Residency
 
-from ..models import Audience, OnePer, Participation, Survey
+from ..models import Audience, Invitee, OnePer, Participation, Survey
 
 
 def audience_residencies(survey: Survey) -> QuerySet:
@@ -16,6 +17,9 @@ def audience_residencies(survey: Survey) -> QuerySet:
         residencies = residencies.filter(unit__property_id=survey.audience_property_id)
     elif survey.audience == Audience.BUILDING:
         residencies = residencies.filter(unit__building_id=survey.audience_building_id)
+    elif survey.audience == Audience.INVITED:
+        residencies = residencies.filter(user_id__in=Invitee.objects.filter(
+            organization_id=survey.organization_id, survey=survey).values("user_id"))
     return residencies
 
 
@@ -27,8 +31,19 @@ def residency_in_audience(survey: Survey, residency) -> bool:
     return True
 
 
+def is_invited(survey: Survey, user_id: int | None) -> bool:
+    return user_id is not None and Invitee.objects.filter(
+        organization_id=survey.organization_id, survey=survey, user_id=user_id
+    ).exists()
+
+
 def my_residencies(access: Access, survey: Survey) -> list:
-    """The caller's residencies through which the survey asks them (no query)."""
+    """The caller's residencies through which the survey asks them (no query, but one for
+    the "invited" audience: is the caller on the list)."""
+    if survey.audience == Audience.INVITED:
+        if not access.residencies or not is_invited(survey, access.residencies[0].user_id):
+            return []
+        return list(access.residencies)
     return [r for r in access.residencies if residency_in_audience(survey, r)]
 
 

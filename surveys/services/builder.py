@@ -186,7 +186,11 @@ def survey_duplicate(*, access: Access, survey: Survey) -> Survey:
             organization_id=survey.organization_id,
             title=_("Copy of %(title)s") % {"title": survey.title},
             **{name: getattr(survey, name) for name in SURVEY_FIELDS
-               if name not in {"title", "opens_at", "closes_at"}},
+               if name not in {"title", "opens_at", "closes_at", "audience"}},
+            # The invited people are not copied: a copy of an event's feedback survey asks
+            # the organisation until its audience is chosen.
+            audience=(Audience.ORGANIZATION if survey.audience == Audience.INVITED
+                      else survey.audience),
             template=survey.template, created_by=access.membership.user,
         )
         copy_questions(source=survey, target=copy)

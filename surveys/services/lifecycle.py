@@ -21,7 +21,7 @@ from communications.live import send_to_org_staff_on_commit
 from communications.services import notify, notify_batch
 from portal.tenancy.access import Access
 
-from ..models import CHOICE_KINDS, ReminderSent, Survey, SurveyStatus
+from ..models import CHOICE_KINDS, Audience, Invitee, ReminderSent, Survey, SurveyStatus
 from .audience import audience_user_ids, invited_count, waiting_user_ids
 from .builder import clean_survey, require_manager
 
@@ -52,6 +52,11 @@ def validate_for_opening(survey: Survey, now: dt.datetime) -> None:
         errors["closes_at"] = [_("Set when the survey closes.")]
     elif survey.closes_at <= now:
         errors["closes_at"] = [_("The closing time has already passed.")]
+    if survey.audience == Audience.INVITED and not survey.invitees.exists():
+        errors.setdefault("audience", []).append(_(
+            "This survey asks invited people only (e.g. an event's attendees): it opens by "
+            "itself when they are invited."
+        ))
     questions = list(survey.questions.annotate(n=Count("choices")))
     if not questions:
         errors.setdefault("__all__", []).append(_("Add at least one question."))
@@ -99,6 +104,35 @@ def _open(survey: Survey, now: dt.datetime) -> None:
         survey.organization_id,
         {"type": "survey.opened", "org": survey.organization.slug, "survey": survey.pk},
     )
+
+
+def survey_open_for_invitees(
+    *, survey: Survey, user_ids, closes_at: dt.datetime, now: dt.datetime | None = None,
+) -> Survey:
+    """Open a draft for these people only (the "invited" audience) until ``closes_at``, and
+    tell them, in the caller's notify batch: a system action (a job), not a manager's.
+
+    Raises ValidationError (nothing written) when the draft cannot open: not a draft any
+    more, no question, no one to ask.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        survey = (Survey.objects.select_for_update(of=("self",)).select_related("organization")
+                  .get(pk=survey.pk))
+        if survey.status != SurveyStatus.DRAFT:
+            raise ValidationError(_("Only a draft survey can be opened."), code="not_draft")
+        Invitee.objects.bulk_create(
+            [Invitee(organization_id=survey.organization_id, survey=survey, user_id=pk)
+             for pk in sorted(set(user_ids))],
+            ignore_conflicts=True,
+        )
+        survey.audience = Audience.INVITED
+        survey.opens_at, survey.closes_at = now, closes_at
+        validate_for_opening(survey, now)
+        survey.save(update_fields=["audience", "audience_property", "audience_building",
+                                   "opens_at", "closes_at"])
+        _open(survey, now)
+    return survey
 
 
 def surveys_open_due(*, now: dt.datetime | None = None) -> int:

@@ -108,3 +108,31 @@ def test_two_reminder_workers_send_each_reminder_once(world, clock):
     with scopes_disabled():
         assert Reminder.objects.count() == 30
         assert Notification.objects.filter(kind="event.reminder").count() == 30
+
+
+def test_three_feedback_workers_open_each_survey_once(world, clock):
+    from events.services import feedback_attach, feedback_open_due
+    from surveys.models import Invitee, Survey, SurveyStatus
+
+    w = world.sunrise
+    with scope(organization=w.org):
+        hall = Hall(w)
+        events = [hall.event(title=f"Class {n}", capacity=50) for n in range(6)]
+        for event in events:
+            feedback_attach(access=hall.access(w.manager), event=event)
+    owners = _owners(w, 4)
+    with scope(organization=w.org):
+        for event in events:
+            for owner in owners:
+                hall.register(owner, event)
+    clock.move_to(at(2026, 3, 14, 17, 31), tick=False)  # an hour after every event ended
+    outcomes = race(w.org, *[lambda: feedback_open_due(batch_size=4) for _ in range(3)])
+    assert all(kind == "ok" for kind, _ in outcomes), outcomes
+    total = sum(value for _, value in outcomes)
+    total += feedback_open_due()  # what a worker's batch left for the next run
+    assert total == 6
+    assert feedback_open_due() == 0
+    with scopes_disabled():
+        assert Survey.objects.filter(status=SurveyStatus.OPEN).count() == 6
+        assert Invitee.objects.count() == 6 * 4
+        assert Notification.objects.filter(kind="survey.opened").count() == 6 * 4

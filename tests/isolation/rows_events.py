@@ -14,7 +14,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from events.models import CalendarFeed, Event, Registration
-from events.services import event_create, event_publish, registration_create
+from events.services import event_create, event_publish, feedback_attach, registration_create
 from portal.tenancy.access import compute_access
 
 from .matrix import ALL_MEMBERS, ALL_ROLES, ALL_STAFF, MANAGERS, STAFF_ROLES, Row
@@ -97,6 +97,18 @@ def _feeds(world):
                   .values_list("user_id", "token"))
 
 
+def _with_feedback(world):
+    w = _w(world)
+    event = _event(world)
+    feedback_attach(access=compute_access(w.manager, w.org), event=event)
+    return event.pk
+
+
+def _feedback(world):
+    return sorted(Event.objects.filter(organization=_w(world).org)
+                  .values_list("pk", "feedback_survey_id", "feedback_due_at"))
+
+
 def _latest_event(world):
     # Extras are computed in order: this is the event of the registration ``_token`` made.
     return Registration.objects.filter(organization=_w(world).org).latest("pk").event_id
@@ -147,6 +159,10 @@ ROWS = [
         extra=CHECK_IN),
     Row("events-manage-export", "GET", M + "/{event}/registrations.csv", allowed=STAFF_ROLES,
         extra=EV),
+    Row("events-manage-feedback", "POST", M + "/{event}/feedback/", allowed=MANAGERS, ok=302,
+        data={"template": "event_feedback"}, changed=_feedback, extra=EV),
+    Row("events-manage-feedback-remove", "POST", M + "/{event}/feedback/remove/",
+        allowed=MANAGERS, ok=302, changed=_feedback, extra={"event": _with_feedback}),
     # API.
     Row("events-api-list", "GET", f"{API}/", allowed=ALL_MEMBERS, api=True),
     Row("events-api-detail", "GET", API + "/{event}/", allowed=SEES, api=True, extra=EV),

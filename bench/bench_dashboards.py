@@ -8,6 +8,12 @@ hotspots/``) as the all-properties manager and as a staff member (their own tick
 month and for the last twelve months, and prints p50/p95 and the queries of each. Writes
 ``var/bench/dashboards.json``.
 
+Before measuring, the daily rollups (portal.dashboards.rollup) are backfilled for every past
+day (timed; only the days missing since the last run on a re-run), and one run of the hourly
+beat job (``refresh_rollups``: yesterday, the trailing window and the days changed since) is
+timed. ``--live`` drops the rollup coverage first, to measure the live path alone (what the
+dashboards did before the rollups).
+
 Usage::
 
     .venv/bin/python bench/bench_dashboards.py                 # 1,000,000 tickets
@@ -35,6 +41,8 @@ def _arguments():
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--max-seconds", type=float, default=20.0)
     parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--live", action="store_true",
+                        help="no rollups: measure the live path alone")
     parser.add_argument("--explain", action="store_true",
                         help="print EXPLAIN ANALYZE of the SLA dashboard's queries")
     return parser.parse_args()
@@ -108,6 +116,35 @@ def enrich() -> dict:
     return {"enriched": todo, "seconds": round(time.perf_counter() - started, 1)}
 
 
+def rollups() -> dict:
+    """Backfill the days not rolled up yet (all of them the first time), then time one run of
+    the beat job; or, with --live, remove the coverage so that every number is read live."""
+    from portal.dashboards.models import RollupCoverage
+    from portal.dashboards.rollup.refresh import backfill, refresh
+
+    with scopes_disabled():
+        if ARGS.live:
+            RollupCoverage.objects.all().delete()
+            return {"live": True}
+        started = time.perf_counter()
+        found = RollupCoverage.objects.filter(last_day__isnull=False).order_by("last_day").first()
+        start = None if found is None else found.last_day
+        days = backfill(start=start)
+        backfilled = round(time.perf_counter() - started, 1)
+        started = time.perf_counter()
+        refreshed = refresh()
+        job = round(time.perf_counter() - started, 1)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE dashboards_ticketdaystats")
+            cursor.execute("ANALYZE dashboards_ticketdaydurations")
+            cursor.execute("SELECT (SELECT count(*) FROM dashboards_ticketdaystats), "
+                           "(SELECT count(*) FROM dashboards_ticketdaydurations)")
+            stats_rows, duration_rows = cursor.fetchone()
+    return {"backfilled_days": days, "backfill_seconds": backfilled,
+            "refresh_days": refreshed, "refresh_seconds": job,
+            "stats_rows": stats_rows, "duration_rows": duration_rows}
+
+
 def explain(params: dict) -> None:
     """EXPLAIN ANALYZE of every query the SLA endpoint makes, as the manager."""
     from django.test.utils import CaptureQueriesContext
@@ -169,6 +206,8 @@ def main() -> None:
     with scopes_disabled():
         total = Ticket.objects.filter(organization__slug="sunrise").count()
     print(f"database: postgresql {connection.settings_dict['NAME']}, sunrise tickets: {total}")
+    rolled = rollups()
+    print(f"rollups: {rolled}", flush=True)
     if ARGS.explain:
         today = timezone.localdate()
         explain({"start": (today - timedelta(days=365)).isoformat(), "end": today.isoformat()})
@@ -180,7 +219,8 @@ def main() -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({
         "database": connection.settings_dict["NAME"], "tickets": total, "seeding": seeded,
-        "enriched": enriched, "results": results,
+        "enriched": enriched, "rollups": rolled, "load_average": os.getloadavg(),
+        "results": results,
         "seconds": round(time.perf_counter() - started, 1), "at": timezone.now().isoformat(),
     }, indent=2, ensure_ascii=False))
     print(f"written: {out.relative_to(ROOT)} ({time.perf_counter() - started:.0f} s in all)")

@@ -3,6 +3,8 @@
 import tablib
 from django.http import HttpResponse
 
+from portal.spreadsheet import row as spreadsheet_row
+
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -10,10 +12,10 @@ CONTENT_TYPES = {
 
 
 def table_dataset(table) -> tablib.Dataset:
-    dataset = tablib.Dataset(headers=[str(header) for header in table.headers])
+    dataset = tablib.Dataset(headers=spreadsheet_row(str(header) for header in table.headers))
     for row in table.plain_rows():
-        dataset.append(["" if cell is None else cell if isinstance(cell, int | float)
-                        else str(cell) for cell in row])
+        dataset.append(spreadsheet_row("" if cell is None else cell if isinstance(cell, int | float)
+                                       else str(cell) for cell in row))
     dataset.title = str(table.title)[:31]
     return dataset
 

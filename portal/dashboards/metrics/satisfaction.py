@@ -5,48 +5,77 @@
   and number of low ratings (2 or less);
 * follow-ups: open ones now (and how many are overdue), and those recorded in the period;
 * surveys: ``surveys.metrics.latest_satisfaction`` when that module exists.
+
+Ratings of complete past days come from the daily rollups (stars counted per day, category,
+team and assignee) when they cover them, the rest from the tickets, in one query; the
+averages are the sums of stars over the counts, as AVG computes them.
 """
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, Q, Sum
 
 from tickets.models import FOLLOW_UP_MAX_RATING, FollowUp
 
+from ..models import TicketDayStats
+from ..rollup.read import live_q, names, rolled_days, rollup_q
 from .base import Selection, optional_metric
 
 STARS = (1, 2, 3, 4, 5)
-LOW = Q(rating__lte=FOLLOW_UP_MAX_RATING)
 OPEN_FOLLOW_UPS_LISTED = 20
 
 
-def _average(value) -> float | None:
-    return None if value is None else round(float(value), 2)
+def _average(total, count) -> float | None:
+    return None if not count else round(total / count, 2)
 
 
-def _by(rows, key: str, label: str) -> list[dict]:
-    found = (
-        rows.values(key, label)
-        .annotate(rated=Count("pk"), average=Avg("rating"), low=Count("pk", filter=LOW))
-        .order_by(label)
-    )
-    return [
-        {"id": row[key], "name": row[label] or "", "rated": row["rated"],
-         "average": _average(row["average"]), "low": row["low"]}
-        for row in found
-    ]
+def _ratings(selection) -> list[dict]:
+    """Ratings given in the period by (category, team, assignee) and stars: the rollups'
+    days and the live rows in one UNION."""
+    days = rolled_days(selection)  # 1
+    keys = ("category_id", "team_id", "assignee_id")
+    stars = {f"stars_{n}": n for n in STARS}
+    any_rating = Q()
+    for n in STARS:
+        any_rating |= Q(**{f"rated_{n}__gt": 0})
+    rolled = (TicketDayStats.objects.filter(rollup_q(selection, days), any_rating).values(*keys)
+              .annotate(**{name: Sum(f"rated_{n}") for name, n in stars.items()}).order_by())
+    live = (selection.tickets()
+            .filter(live_q(selection, days, "rated_at"), rating__isnull=False).values(*keys)
+            .annotate(**{name: Count("pk", filter=Q(rating=n)) for name, n in stars.items()})
+            .order_by())
+    return list(rolled.union(live, all=True))  # 2
+
+
+def _by(groups: dict, labels: dict, group: str) -> list[dict]:
+    rows = []
+    for pk, counts in groups.items():
+        rated = sum(counts.values())
+        if not rated:
+            continue
+        rows.append({
+            "id": pk, "name": labels.get((group, pk), ""), "rated": rated,
+            "average": _average(sum(n * c for n, c in counts.items()), rated),
+            "low": sum(c for n, c in counts.items() if n <= FOLLOW_UP_MAX_RATING),
+        })
+    # By name, the unnamed (no team, nobody) last.
+    return sorted(rows, key=lambda row: (row["name"] == "", row["name"], row["id"] or 0))
 
 
 def satisfaction(selection: Selection, *, include_other_apps: bool = True) -> dict:
-    rated = selection.tickets().filter(selection.between("rated_at"), rating__isnull=False)
-    # 1
-    totals = rated.aggregate(
-        rated=Count("pk"), average=Avg("rating"), low=Count("pk", filter=LOW),
-        **{f"stars_{n}": Count("pk", filter=Q(rating=n)) for n in STARS},
-    )
-    # 2, 3, 4
-    by_category = _by(rated, "category_id", "category__name")
-    by_team = _by(rated, "team_id", "team__name")
-    by_staff = _by(rated, "assignee_id", "assignee__full_name")
-    # 5, 6: follow-ups
+    # 1, 2: coverage, then the ratings by (category, team, assignee) and stars
+    totals = dict.fromkeys(STARS, 0)
+    groups = {"category": {}, "team": {}, "staff": {}}
+    for row in _ratings(selection):
+        for group, key in (("category", "category_id"), ("team", "team_id"),
+                           ("staff", "assignee_id")):
+            counts = groups[group].setdefault(row[key], dict.fromkeys(STARS, 0))
+            for n in STARS:
+                counts[n] += int(row[f"stars_{n}"] or 0)
+        for n in STARS:
+            totals[n] += int(row[f"stars_{n}"] or 0)
+    # 3: the names (one UNION)
+    labels = names({group: set(found) for group, found in groups.items()})
+    rated = sum(totals.values())
+    # 4, 5: follow-ups
     follow_ups = FollowUp.objects.filter(selection.ticket_q("ticket__"))
     counts = follow_ups.aggregate(
         open=Count("pk", filter=Q(status=FollowUp.Status.OPEN)),
@@ -68,13 +97,13 @@ def satisfaction(selection: Selection, *, include_other_apps: bool = True) -> di
     return {
         "period": {"start": selection.period.start.isoformat(),
                    "end": selection.period.end.isoformat()},
-        "rated": totals["rated"],
-        "average": _average(totals["average"]),
-        "low": totals["low"],
-        "distribution": [{"stars": n, "count": totals[f"stars_{n}"]} for n in STARS],
-        "by_category": by_category,
-        "by_team": by_team,
-        "by_staff": by_staff,
+        "rated": rated,
+        "average": _average(sum(n * c for n, c in totals.items()), rated),
+        "low": sum(c for n, c in totals.items() if n <= FOLLOW_UP_MAX_RATING),
+        "distribution": [{"stars": n, "count": totals[n]} for n in STARS],
+        "by_category": _by(groups["category"], labels, "category"),
+        "by_team": _by(groups["team"], labels, "team"),
+        "by_staff": _by(groups["staff"], labels, "staff"),
         "follow_ups": {**counts, "listed": listed},
         "surveys": surveys,
     }

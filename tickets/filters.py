@@ -49,6 +49,11 @@ class _StyledForm(forms.Form):
         # The dashboards' link-only filters (hidden inputs) stay out of the visible filter row.
         return (field for field in super().__iter__() if not field.is_hidden)
 
+    def hidden_fields(self):
+        # Django's version filters __iter__, which leaves them out; the queue's form carries
+        # them as hidden inputs so that re-filtering keeps what a dashboard link chose.
+        return [self[name] for name, field in self.fields.items() if field.widget.is_hidden]
+
 
 def search(queryset, name, value):
     """By number (#12 or 12), title or description, owner name, phone digits or unit."""

@@ -7,11 +7,13 @@ by their preferences, and the ``notification.created`` live event. The ticket's 
 also to the staff covering its property, so that their queue moves without a reload.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import lazy
+from django.utils.translation import ngettext
 
 from communications.live import (
     send_to_property_staff_on_commit,
@@ -23,6 +25,7 @@ from portal.tenancy.models import Membership, Organization, Residency
 
 from .models import Priority, Status, Team, Ticket, TimelineEntry
 from .models.describe import describe
+from .sla.timers import ASSIGNEE, MANAGER, TEAM_LEAD, DueLevel
 
 LIVE_TYPES = {
     TimelineEntry.Kind.CREATED: "ticket.created",
@@ -217,3 +220,87 @@ def managers_of(ticket: Ticket, managers: ManagerScopes) -> set[int]:
         for user_id, scope in managers.get(ticket.organization_id, [])
         if scope is None or ticket.property_id in scope
     }
+
+
+# --- Escalations of one SLA job run ---------------------------------------------------------
+
+# Levels of the ladder, lowest first: a ticket that reached several in one run is told at the
+# highest only (tickets.services.jobs).
+NOTIFY_RANK = {ASSIGNEE: 1, TEAM_LEAD: 2, MANAGER: 3}
+DIGEST_LISTED = 10  # ticket numbers named in a digest's text; the rest are counted
+
+
+def _digest_line(first_title: str, numbers: list[int]) -> str:
+    more = len(numbers)
+    listed = ", ".join(f"#{number}" for number in numbers[:DIGEST_LISTED])
+    if more > DIGEST_LISTED:
+        listed += " …"
+    return ngettext(
+        "%(title)s, and %(count)d more ticket: %(numbers)s",
+        "%(title)s, and %(count)d more tickets: %(numbers)s",
+        more,
+    ) % {"title": first_title, "count": more, "numbers": listed}
+
+
+# Evaluated when the text is rendered, inside the recipient's language.
+_digest_text = lazy(_digest_line, str)
+
+
+def escalations_notify(escalated: Iterable[tuple[Ticket, DueLevel, set[int]]]) -> None:
+    """Tell each recipient about the tickets of one job run that escalated to them.
+
+    Someone with one ticket gets that ticket's ``ticket.escalated`` (and its live event), as
+    any change would tell them. Someone with several gets one notification for all of them
+    (the most urgent first, the others by number; its link opens the breached queue) and one
+    live message, so that a manager covering 300 late tickets gets one email and one text
+    message per run instead of 300. Call inside the job's transaction, in a notify_batch.
+    """
+    by_person: dict[int, list[Ticket]] = defaultdict(list)
+    priorities = list(Priority.values)  # most urgent first
+    # Most urgent first: the highest level reached, the highest priority, the longest late.
+    ordered = sorted(escalated, key=lambda item: (
+        -NOTIFY_RANK.get(item[1].notify, 0), priorities.index(item[0].priority),
+        item[1].reached_at, item[0].number,
+    ))
+    for ticket, _level, recipients in ordered:
+        for person_id in recipients:
+            by_person[person_id].append(ticket)
+    singles: dict[int, tuple[Ticket, set[int]]] = {}
+    digests: dict[int, list[tuple[int, list[Ticket]]]] = defaultdict(list)
+    for person_id, tickets in by_person.items():
+        if len(tickets) == 1:
+            ticket = tickets[0]
+            singles.setdefault(ticket.pk, (ticket, set()))[1].add(person_id)
+        else:
+            digests[tickets[0].organization_id].append((person_id, tickets))
+    for ticket, recipients in singles.values():
+        ticket_event(
+            ticket=ticket, kind=TimelineEntry.Kind.ESCALATION, actor_id=None,
+            recipients=recipients,
+        )
+    now = timezone.now()
+    for people in digests.values():
+        organization = people[0][1][0].organization
+        slug = organization.slug
+        for person_id, tickets in people:
+            first, *others = tickets
+            notify(
+                organization=organization, recipients={person_id}, kind="ticket.escalated",
+                url=f"/o/{slug}/tickets/?view=breached", audience=STAFF,
+                urgent=any(ticket.priority == Priority.URGENT for ticket in tickets),
+                object_type="tickets.ticket", object_key=first.number,
+                context={
+                    "number": first.number,
+                    "title": _digest_text(first.title, sorted(t.number for t in others)),
+                    "status": Status(first.status).label,
+                    "priority": Priority(first.priority).label,
+                    "organization": organization.name, "actor": "", "text": "", "note": "",
+                    "change": "", "proxy": first.filed_by_id is not None, "count": len(tickets),
+                },
+            )
+        # No "ticket" key: every ticket view of these people refreshes once, not once per
+        # ticket (static/js/live.js matches a message without a number to every ticket).
+        send_to_users_on_commit(
+            sorted(person_id for person_id, _tickets in people),
+            {"type": "ticket.updated", "org": slug, "at": now.isoformat()},
+        )

@@ -82,6 +82,20 @@ def test_queue_filters_by_category_priority_and_status(desk, login):
     }
 
 
+def test_refiltering_keeps_the_filters_a_dashboard_link_chose(desk, login):
+    """A dashboard number links to the queue with filters the form does not show (breached,
+    age…); the filter form carries them as hidden inputs, so choosing a priority keeps them."""
+    desk.submit()
+    response = login(desk.w.staff).get(queue_url(desk.w, breached="resolution", age="7+"))
+    html = response.content.decode()
+    form = html[html.index('role="search"'):]
+    form = form[:form.index("</form>")]
+    assert '<input type="hidden" name="breached" value="resolution"' in form
+    assert '<input type="hidden" name="age" value="7+"' in form
+    assert 'name="rating"' not in form  # only the ones in use
+    assert response.context["filters"].form.is_valid()
+
+
 def test_queue_filter_refuses_a_property_outside_the_scope(desk, login):
     desk.submit()
     response = login(desk.w.staff).get(queue_url(desk.w, property=desk.w.other_property.pk))

@@ -5,6 +5,7 @@ and reach with :mod:`portal.api.fields`."""
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -126,7 +127,9 @@ _LIST_FIELDS = [
 ]
 
 
-class TicketListSerializer(serializers.ModelSerializer):
+class _TicketFieldsSerializer(serializers.ModelSerializer):
+    """The fields every ticket answer has, declared once (the schema reads them from here)."""
+
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     priority_label = serializers.CharField(source="get_priority_display", read_only=True)
     category = CategoryRefSerializer(read_only=True)
@@ -143,14 +146,112 @@ class TicketListSerializer(serializers.ModelSerializer):
         read_only_fields = _LIST_FIELDS
 
 
-class TicketSerializer(TicketListSerializer):
+# The list reads these columns only (tickets.selectors.ticket_rows): one query, no model
+# instances, relations as joined columns.
+LIST_COLUMNS = (
+    "number", "title", "status", "priority", "channel",
+    "category_id", "category__name", "category__kind", "property_id", "property__name",
+    "unit_id", "unit__number", "unit__building__name", "asset_id", "asset__name",
+    "requester_id", "requester__full_name", "assignee_id", "assignee__full_name",
+    "team_id", "team__name",
+    "created_at", "updated_at", "first_response_due_at", "resolution_due_at", "next_due_at",
+    "first_response_breached_at", "resolution_breached_at", "paused_at",
+    "first_responded_at", "accepted_at", "resolved_at", "closed_at", "cancelled_at",
+    "rating", "is_recurring",
+)
+_DATETIMES = (
+    "created_at", "updated_at", "first_response_due_at", "resolution_due_at", "next_due_at",
+    "first_response_breached_at", "resolution_breached_at", "paused_at",
+    "first_responded_at", "accepted_at", "resolved_at", "closed_at", "cancelled_at",
+)
+
+
+def _iso(value, zone) -> str | None:
+    """What DRF's DateTimeField answers (ISO 8601 in the current time zone, "Z" for UTC)."""
+    if value is None:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+class _TicketRowsSerializer(serializers.ListSerializer):
+    """Shapes every row of a page with plain dict work: labels are translated once per page,
+    the time zone read once, and no serializer field runs per row (the queue API's CPU went
+    to nested serializers building 50 × 8 objects)."""
+
+    def __init__(self, *args, **kwargs):
+        # Instantiable alone too (tests/security/test_relation_fields walks every serializer).
+        kwargs.setdefault("child", TicketListSerializer())
+        super().__init__(*args, **kwargs)
+
+    @property
+    def fields(self):
+        """The fields of one row, for code that walks serializers' fields."""
+        return self.child.fields
+
+    def to_representation(self, data):
+        zone = timezone.get_current_timezone()
+        statuses = {value: str(label) for value, label in Status.choices}
+        priorities = {value: str(label) for value, label in Priority.choices}
+        return [_row(row, zone, statuses, priorities) for row in data]
+
+
+def _row(row: dict, zone, statuses: dict, priorities: dict) -> dict:
+    unit_id, asset_id = row["unit_id"], row["asset_id"]
+    assignee_id, team_id = row["assignee_id"], row["team_id"]
+    answer = {
+        "number": row["number"],
+        "title": row["title"],
+        "status": row["status"],
+        "status_label": statuses.get(row["status"], row["status"]),
+        "priority": row["priority"],
+        "priority_label": priorities.get(row["priority"], row["priority"]),
+        "channel": row["channel"],
+        "category": {"id": row["category_id"], "name": row["category__name"],
+                     "kind": row["category__kind"]},
+        "property": {"id": row["property_id"], "name": row["property__name"]},
+        "unit": None if unit_id is None else {
+            "id": unit_id, "number": row["unit__number"],
+            "building": row["unit__building__name"],
+        },
+        "asset": None if asset_id is None else {"id": asset_id, "name": row["asset__name"]},
+        "requester": {"id": row["requester_id"], "full_name": row["requester__full_name"]},
+        "assignee": None if assignee_id is None else {
+            "id": assignee_id, "full_name": row["assignee__full_name"],
+        },
+        "team": None if team_id is None else {"id": team_id, "name": row["team__name"]},
+    }
+    for name in _DATETIMES:
+        answer[name] = _iso(row[name], zone)
+    answer["rating"] = row["rating"]
+    answer["is_recurring"] = row["is_recurring"]
+    return answer
+
+
+class TicketListSerializer(_TicketFieldsSerializer):
+    """A ticket in a list: rows of ``LIST_COLUMNS`` (dicts), not model instances. The
+    declared fields stay for the OpenAPI schema and describe exactly what ``_row`` writes
+    (tests/tickets/test_api.py compares the list with the detail answer)."""
+
+    class Meta(_TicketFieldsSerializer.Meta):
+        list_serializer_class = _TicketRowsSerializer
+
+    def to_representation(self, instance):
+        return _row(
+            instance, timezone.get_current_timezone(),
+            {value: str(label) for value, label in Status.choices},
+            {value: str(label) for value, label in Priority.choices},
+        )
+
+
+class TicketSerializer(_TicketFieldsSerializer):
     filed_by = PersonRefSerializer(read_only=True, allow_null=True)
     merged_into = serializers.IntegerField(
         source="merged_into.number", read_only=True, allow_null=True, default=None,
         help_text="The number of the ticket this duplicate was merged into.",
     )
 
-    class Meta(TicketListSerializer.Meta):
+    class Meta(_TicketFieldsSerializer.Meta):
         fields = _LIST_FIELDS + [
             "description", "preferred_visit_time", "preferred_visit_at", "filed_by",
             "reopen_count", "rating_comment", "rated_at", "merged_into",

@@ -42,9 +42,6 @@ from .filters import TicketFilter
 from .throttling import WriteThrottled
 
 TAGS = ["tickets"]
-TICKET_RELATIONS = (
-    "property", "unit__building", "asset", "category", "requester", "assignee", "team",
-)
 
 _ERROR = inline_serializer(
     "TicketConflict", {"detail": serializers.CharField(), "code": serializers.CharField()}
@@ -101,7 +98,9 @@ class TicketListView(TicketAPIMixin, generics.ListCreateAPIView):
             tickets = ticket_queue(access=self.access, view=view)
         else:
             tickets = ticket_list_for(access=self.access)
-        return tickets.select_related(*TICKET_RELATIONS)
+        # Rows of the listed columns, relations joined in the same query: building 50 model
+        # instances with 7 related ones each cost more CPU than the whole SQL (issue #9).
+        return tickets.values(*s.LIST_COLUMNS)
 
     def get_serializer_class(self):
         if self.request.method == "POST":

@@ -34,6 +34,9 @@ class NotificationListView(UserAPIView):
 
     @extend_schema(
         operation_id="notifications_list", tags=["notifications"],
+        # many=True: the answer is a cursor page of notifications, and spectacular wraps a
+        # list serializer in the paginator's envelope (PaginatedNotificationList).
+        responses=NotificationSerializer(many=True),
         parameters=[
             OpenApiParameter("unread", bool, description="Only unread notifications."),
             OpenApiParameter("org", str, description="Only this organisation's (its slug)."),

@@ -66,3 +66,16 @@ def is_unsafe(text: str) -> bool:
     inspector.feed(raw)
     inspector.close()
     return inspector.unsafe
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+def literal(text: str) -> str:
+    """``text`` (a person's words: a vote's resolution, an event's title) as Markdown that
+    shows exactly those characters: nothing in it becomes a link, a tag or formatting (lines
+    lose their indent, which would make a code block). For callers of ``announce`` that quote
+    people's text in a notice's body."""
+    lines = "\n".join(line.strip() for line in (text or "").splitlines())
+    escaped = _MARKDOWN_PUNCTUATION.sub(r"\\\1", lines)
+    return escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

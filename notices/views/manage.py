@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.spreadsheet import row as spreadsheet_row
 from portal.tenancy.decorators import org_view
 
 from ..forms import AnswerForm, LinkTicketsForm, NoticeForm, ScheduleForm
@@ -202,14 +203,14 @@ def receipts_csv(request, pk):
     for receipt in receipts_for_list(notice=notice, access=request.access).iterator(
             chunk_size=2000):
         unit = receipt.unit
-        writer.writerow([
+        writer.writerow(spreadsheet_row([
             unit.building.property.name if unit else "", unit.building.name if unit else "",
             unit.number if unit else "", receipt.user.full_name,
             _local(receipt.delivered_at, zone), receipt.channel,
             _local(receipt.read_at, zone), _local(receipt.acknowledged_at, zone),
             _local(receipt.paper_delivered_at, zone),
             receipt.paper_delivered_by.full_name if receipt.paper_delivered_by else "",
-        ])
+        ]))
     return response
 
 

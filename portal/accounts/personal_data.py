@@ -124,9 +124,16 @@ def personal_data_erase(*, user, password: str) -> None:
     """Anonymise ``user`` after checking their password; one transaction, all or nothing."""
     if not user.check_password(password):
         raise ValidationError({"password": _("The password is not correct.")})
-    _discover()
     with transaction.atomic(), scopes_disabled():
-        person = get_user_model().objects.select_for_update().get(pk=user.pk)
+        erase_person(get_user_model().objects.select_for_update().get(pk=user.pk))
+
+
+def erase_person(person) -> None:
+    """Anonymise ``person`` without asking for a password: their own request (above), or the
+    organisation they belonged to leaving (portal.tenancy.offboarding). Call in a transaction.
+    """
+    _discover()
+    with scopes_disabled():
         for erase in _erasers.values():
             erase(person)
         Residency.objects.filter(user=person).update(is_active=False)

@@ -109,6 +109,7 @@ class VoteDetail(OrgScopedRetrieveAPIView):
 class VoteBallots(OrgScopedAPIView):
     serializer_class = BallotSerializer
     queryset = Ballot.objects.none()
+    ordering = ("created_at", "pk")
 
     @extend_schema(
         operation_id="votes_ballots_list", tags=TAGS, responses={200: BallotSerializer(many=True)},
@@ -118,8 +119,9 @@ class VoteBallots(OrgScopedAPIView):
         if not self.access.is_staff:
             raise NotFound
         vote = get_staff_vote(self.access, pk)
-        ballots = Ballot.objects.filter(vote=vote).order_by("created_at", "pk")
-        return Response(BallotSerializer(ballots, many=True).data)
+        # A vote of a 300-unit building is a long list: paged like every other list.
+        page = self.paginate_queryset(Ballot.objects.filter(vote=vote))
+        return self.get_paginated_response(BallotSerializer(page, many=True).data)
 
     @extend_schema(
         operation_id="votes_ballots_cast", tags=TAGS, request=CastSerializer,

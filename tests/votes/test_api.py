@@ -62,7 +62,7 @@ def test_staff_read_ballots_and_the_tally(sunrise, api):
         {"unit": sunrise.unit.pk, "choices": {str(m.pk): "for" for m in vote.matters.all()}},
         format="json")
     staff = api(sunrise.staff)
-    ballots = staff.get(f"{base(sunrise)}{vote.pk}/ballots/").json()
+    ballots = staff.get(f"{base(sunrise)}{vote.pk}/ballots/").json()["results"]
     assert [b["unit"] for b in ballots] == [sunrise.unit.pk]
     result = staff.get(f"{base(sunrise)}{vote.pk}/tally/").json()
     assert result["final"] is False

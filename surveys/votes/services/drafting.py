@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notices.markdown import literal
 from portal.tenancy.access import Access
 from portal.tenancy.models import Property
 
@@ -118,8 +119,10 @@ def vote_announce(*, access: Access, vote: Vote, now: dt.datetime | None = None)
 
 
 def _announcement_body(vote: Vote, matters: list[Matter]) -> str:
+    # People's words go into a Markdown body that notices refuses when it could run: quoted,
+    # so that a hostile title shows as typed instead of stopping the announcement.
     lines = [
-        vote.description.strip(),
+        literal(vote.description.strip()),
         "",
         _("Voting opens %(opens)s and closes %(closes)s.") % {
             "opens": timezone.localtime(vote.opens_at).strftime("%Y-%m-%d %H:%M"),
@@ -128,5 +131,7 @@ def _announcement_body(vote: Vote, matters: list[Matter]) -> str:
         "",
     ]
     for matter in matters:
-        lines.append(f"{matter.position}. {matter.title} ({matter.get_matter_class_display()})")
+        lines.append(
+            f"{matter.position}. {literal(matter.title)} ({matter.get_matter_class_display()})"
+        )
     return "\n".join(lines).strip()

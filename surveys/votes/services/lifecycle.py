@@ -12,6 +12,7 @@ from django.utils.translation import override
 from django_scopes import scope, scopes_disabled
 
 from communications.services import notify, notify_batch
+from notices.markdown import literal
 from portal.tenancy.models import Membership, Residency, Unit
 
 from .. import tally
@@ -203,6 +204,6 @@ def result_text(vote: Vote, result: tally.Tally) -> str:
     for outcome in result.matters:
         lines.append(
             (_("%(title)s: passed") if outcome.passed else _("%(title)s: not passed"))
-            % {"title": titles.get(outcome.matter_id, "")}
+            % {"title": literal(titles.get(outcome.matter_id, ""))}
         )
     return "\n".join(lines)

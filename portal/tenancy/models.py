@@ -274,3 +274,7 @@ class PersonalDataAccess(TenantModel):
 
     def __str__(self):
         return f"{self.staff_id} → {self.subject_id} ({self.kind})"
+
+
+# Kept outside every organisation: the record of its export and deletion (offboarding).
+from .offboarding.models import OffboardingRecord  # noqa: E402, F401

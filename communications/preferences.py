@@ -26,13 +26,13 @@ DEFAULT_EMAIL = {
          "survey.opened", "survey.reminder", "vote.announced", "vote.opened", "vote.result",
          "event.changed", "event.cancelled", "event.promoted", "event.reminder"}
     ),
-    STAFF: frozenset({"ticket.assigned", "ticket.escalated"}),
+    STAFF: frozenset({"ticket.assigned", "ticket.escalated", "ticket.escalated_digest"}),
 }
 SMS_TOPICS = frozenset({Topic.ESCALATIONS})
 
 
 def topic_of(kind: str) -> str:
-    if kind == "ticket.escalated":
+    if kind in ("ticket.escalated", "ticket.escalated_digest"):
         return Topic.ESCALATIONS
     prefix = kind.split(".", 1)[0]
     return {

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.translation import ngettext
 
 from communications.live import (
     send_to_property_staff_on_commit,
@@ -230,20 +229,10 @@ NOTIFY_RANK = {ASSIGNEE: 1, TEAM_LEAD: 2, MANAGER: 3}
 DIGEST_LISTED = 10  # ticket numbers named in a digest's text; the rest are counted
 
 
-def _digest_line(first_title: str, numbers: list[int]) -> str:
-    more = len(numbers)
+def _numbers(tickets: list[Ticket]) -> str:
+    numbers = sorted(ticket.number for ticket in tickets)
     listed = ", ".join(f"#{number}" for number in numbers[:DIGEST_LISTED])
-    if more > DIGEST_LISTED:
-        listed += " …"
-    return ngettext(
-        "%(title)s, and %(count)d more ticket: %(numbers)s",
-        "%(title)s, and %(count)d more tickets: %(numbers)s",
-        more,
-    ) % {"title": first_title, "count": more, "numbers": listed}
-
-
-# Evaluated when the text is rendered, inside the recipient's language.
-_digest_text = lazy(_digest_line, str)
+    return listed + (" …" if len(numbers) > DIGEST_LISTED else "")
 
 
 def escalations_notify(escalated: Iterable[tuple[Ticket, DueLevel, set[int]]]) -> None:
@@ -285,17 +274,15 @@ def escalations_notify(escalated: Iterable[tuple[Ticket, DueLevel, set[int]]]) -
         for person_id, tickets in people:
             first, *others = tickets
             notify(
-                organization=organization, recipients={person_id}, kind="ticket.escalated",
+                organization=organization, recipients={person_id},
+                kind="ticket.escalated_digest",
                 url=f"/o/{slug}/tickets/?view=breached", audience=STAFF,
                 urgent=any(ticket.priority == Priority.URGENT for ticket in tickets),
                 object_type="tickets.ticket", object_key=first.number,
                 context={
-                    "number": first.number,
-                    "title": _digest_text(first.title, sorted(t.number for t in others)),
-                    "status": Status(first.status).label,
+                    "count": len(tickets), "more": len(others), "numbers": _numbers(others),
+                    "number": first.number, "title": first.title,
                     "priority": Priority(first.priority).label,
-                    "organization": organization.name, "actor": "", "text": "", "note": "",
-                    "change": "", "proxy": first.filed_by_id is not None, "count": len(tickets),
                 },
             )
         # No "ticket" key: every ticket view of these people refreshes once, not once per

@@ -3,6 +3,7 @@ and close open ones (counting and publishing the result). Each vote is claimed w
 conditional UPDATE on its status, so a job run twice, or two workers racing, do it once."""
 
 import datetime as dt
+import logging
 from decimal import Decimal
 
 from django.db import transaction
@@ -18,6 +19,8 @@ from portal.tenancy.models import Membership, Residency, Unit
 from .. import tally
 from ..models import Ballot, EligibleUnit, Matter, Vote
 from .publishing import publish_notice
+
+logger = logging.getLogger(__name__)
 
 
 def _owner_keys(unit_ids: list[int], ties: list[tuple[int, int]]) -> dict[int, str]:
@@ -140,35 +143,44 @@ def votes_close_due(*, now: dt.datetime | None = None) -> int:
             .select_related("organization", "created_by").order_by("closes_at")[:200]
         )
     for vote in due:
-        with scope(organization=vote.organization), transaction.atomic():
-            # The lock waits for ballots being cast right now; those after it see "closed".
-            locked = Vote.objects.select_for_update().filter(
-                pk=vote.pk, status=Vote.Status.OPEN
-            ).first()
-            if locked is None:
-                continue
-            result = count_vote(locked)
-            stored = tally.as_json(result)
-            with override(vote.organization.language_code):
-                notice = publish_notice(
-                    organization=vote.organization, author=_author(vote),
-                    title=_("Result of the owners' vote: %(title)s") % {"title": vote.title},
-                    body=result_text(locked, result), property_id=vote.property_id,
-                )
-            _claim(vote.pk, was=Vote.Status.OPEN, becomes=Vote.Status.CLOSED, closed_at=now,
-                   result=stored, result_notice_id=getattr(notice, "pk", None))
-            with notify_batch():
-                notify(
-                    organization=vote.organization, recipients=_eligible_owner_ids(vote),
-                    kind="vote.result",
-                    context={"title": vote.title, "valid": result.valid,
-                             "passed": sum(m.passed for m in result.matters),
-                             "matters": len(result.matters)},
-                    url=f"/o/{vote.organization.slug}/votes/{vote.pk}/",
-                    object_type="votes.vote", object_key=vote.pk,
-                )
-            closed += 1
+        try:
+            closed += _close(vote, now)
+        except Exception:
+            # One vote that cannot close (its transaction rolled back: it stays open and is
+            # tried again next run) must not keep the others of the batch open.
+            logger.exception("Could not close vote %s", vote.pk)
     return closed
+
+
+def _close(vote: Vote, now: dt.datetime) -> int:
+    with scope(organization=vote.organization), transaction.atomic():
+        # The lock waits for ballots being cast right now; those after it see "closed".
+        locked = Vote.objects.select_for_update().filter(
+            pk=vote.pk, status=Vote.Status.OPEN
+        ).first()
+        if locked is None:
+            return 0
+        result = count_vote(locked)
+        stored = tally.as_json(result)
+        with override(vote.organization.language_code):
+            notice = publish_notice(
+                organization=vote.organization, author=_author(vote),
+                title=_("Result of the owners' vote: %(title)s") % {"title": vote.title},
+                body=result_text(locked, result), property_id=vote.property_id,
+            )
+        _claim(vote.pk, was=Vote.Status.OPEN, becomes=Vote.Status.CLOSED, closed_at=now,
+               result=stored, result_notice_id=getattr(notice, "pk", None))
+        with notify_batch():
+            notify(
+                organization=vote.organization, recipients=_eligible_owner_ids(vote),
+                kind="vote.result",
+                context={"title": vote.title, "valid": result.valid,
+                         "passed": sum(m.passed for m in result.matters),
+                         "matters": len(result.matters)},
+                url=f"/o/{vote.organization.slug}/votes/{vote.pk}/",
+                object_type="votes.vote", object_key=vote.pk,
+            )
+        return 1
 
 
 def _author(vote: Vote):

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from portal.api import fields as api_fields
 from portal.api.base import OrgScopedMixin
+from portal.api.fields import PlausibleDateTimeField
 from portal.tenancy.models import Building, Property, Unit
 
 from .markdown import to_html
@@ -97,10 +98,10 @@ class NoticeWriteSerializer(serializers.Serializer):
         scope=lambda access: Unit.objects.all(), many=True, required=False)
     pinned = serializers.BooleanField(default=False)
     ack_required = serializers.BooleanField(default=False)
-    ack_deadline = serializers.DateTimeField(required=False, allow_null=True)
-    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    ack_deadline = PlausibleDateTimeField(required=False, allow_null=True)
+    expires_at = PlausibleDateTimeField(required=False, allow_null=True)
     publish = serializers.BooleanField(default=False, help_text="Publish at once.")
-    publish_at = serializers.DateTimeField(required=False, allow_null=True,
+    publish_at = PlausibleDateTimeField(required=False, allow_null=True,
                                            help_text="Schedule publication.")
     change_note = serializers.CharField(required=False, allow_blank=True, max_length=300)
 

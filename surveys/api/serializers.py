@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal.api.fields import OrgScopedPrimaryKeyRelatedField
+from portal.api.fields import OrgScopedPrimaryKeyRelatedField, PlausibleDateTimeField
 from portal.tenancy.models import Building, Property
 
 from ..models import Choice, OnePer, Question, QuestionKind, Response, Survey
@@ -76,8 +76,8 @@ class SurveyCreateSerializer(serializers.Serializer):
         scope=lambda access: Building.objects.all(), required=False, allow_null=True,
         default=None,
     )
-    opens_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    closes_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    opens_at = PlausibleDateTimeField(required=False, allow_null=True, default=None)
+    closes_at = PlausibleDateTimeField(required=False, allow_null=True, default=None)
     is_anonymous = serializers.BooleanField(required=False, default=False)
     one_per = serializers.ChoiceField(choices=OnePer.choices, required=False,
                                       default=OnePer.OWNER)

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.api import fields as api_fields
+from portal.api.fields import PlausibleDateTimeField
 from portal.tenancy.access import Access
 from portal.tenancy.models import Asset, Property, Unit
 
@@ -279,7 +280,7 @@ class TicketCreateSerializer(serializers.Serializer):
     preferred_visit_time = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default=""
     )
-    preferred_visit_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    preferred_visit_at = PlausibleDateTimeField(required=False, allow_null=True, default=None)
     requester = OrgScopedPrimaryKeyRelatedField(
         scope=requesters_for, required=False, allow_null=True,
         help_text="Staff only: the owner this ticket is filed for.",

@@ -94,7 +94,7 @@ def _save_sla_fields(tickets: list[Ticket]) -> None:
     names = ", ".join(["id"] + [f'"{column}"' for column in columns])
     # Names come from the model's metadata (all SLA fields are timestamps); values are bound.
     sql = (
-        f'UPDATE "{table}" AS t SET {assignments} '  # noqa: S608
+        f'UPDATE "{table}" AS t SET {assignments} '  # noqa: S608  # nosec B608
         f"FROM unnest({arrays}) AS v({names}) WHERE t.id = v.id"
     )
     with connection.cursor() as cursor:

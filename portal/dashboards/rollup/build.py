@@ -59,7 +59,7 @@ def _family(day_field: str, values: dict[str, str], extra_where: str = "", *,
     """One family's rows: every ticket whose ``day_field`` falls in a day of the batch."""
     columns = ", ".join(f"{values.get(name, '0')} AS {name}" for name in STATS)
     return (
-        f"SELECT t.organization_id, p.day, t.property_id, u.building_id, t.category_id, "
+        f"SELECT t.organization_id, p.day, t.property_id, u.building_id, t.category_id, "  # nosec B608
         f"t.team_id, t.assignee_id, {columns} "
         f"FROM {RollupDay._meta.db_table} p "
         f"JOIN {Ticket._meta.db_table} t ON t.organization_id = p.organization_id "
@@ -87,7 +87,7 @@ def _stats_sql(ranges: int, orgs: int) -> str:
                     " AND t.rating IS NOT NULL", ranges=ranges, orgs=orgs)
     sums = ", ".join(f"SUM({name})" for name in STATS)
     return (
-        f"INSERT INTO {TicketDayStats._meta.db_table} ({DIMENSIONS}, level, "
+        f"INSERT INTO {TicketDayStats._meta.db_table} ({DIMENSIONS}, level, "  # nosec B608
         f"{', '.join(STATS)}) SELECT {DIMENSIONS}, {BY_BUILDING}, {sums} "
         f"FROM ({created} UNION ALL {resolved} UNION ALL {rated}) x "
         f"GROUP BY {DIMENSIONS}"
@@ -98,7 +98,7 @@ def _durations_sql(ranges: int, orgs: int) -> str:
     def part(measure: int, end: str, day_field: str) -> str:
         bucket = bucket_sql(seconds_sql(f"t.{end}", "t.created_at"))
         return (
-            f"SELECT t.organization_id, p.day, t.property_id, u.building_id, t.category_id, "
+            f"SELECT t.organization_id, p.day, t.property_id, u.building_id, t.category_id, "  # nosec B608
             f"t.team_id, t.assignee_id, {measure} AS measure, {bucket} AS bucket "
             f"FROM {RollupDay._meta.db_table} p "
             f"JOIN {Ticket._meta.db_table} t ON t.organization_id = p.organization_id "
@@ -111,7 +111,7 @@ def _durations_sql(ranges: int, orgs: int) -> str:
     first = part(TicketDayDurations.FIRST_RESPONSE, "first_responded_at", "created_at")
     resolution = part(TicketDayDurations.RESOLUTION, "resolved_at", "resolved_at")
     return (
-        f"INSERT INTO {TicketDayDurations._meta.db_table} ({DIMENSIONS}, level, measure, "
+        f"INSERT INTO {TicketDayDurations._meta.db_table} ({DIMENSIONS}, level, measure, "  # nosec B608
         f"bucket, tickets) SELECT {DIMENSIONS}, {BY_BUILDING}, measure, bucket, COUNT(*) "
         f"FROM ({first} UNION ALL {resolution}) x GROUP BY {DIMENSIONS}, measure, bucket"
     )
@@ -124,7 +124,7 @@ def _all_buildings_sql(table: str, sums: tuple[str, ...], keys: tuple[str, ...] 
     extra = f", {columns}" if keys else ""
     totals = ", ".join(f"SUM({name})" for name in sums)
     return (
-        f"INSERT INTO {table} ({SUMMED}, building_id, level{extra}, {', '.join(sums)}) "
+        f"INSERT INTO {table} ({SUMMED}, building_id, level{extra}, {', '.join(sums)}) "  # nosec B608
         f"SELECT {SUMMED}, NULL, {ALL_BUILDINGS}{extra}, {totals} FROM {table} s "
         f"WHERE s.level = {BY_BUILDING} AND EXISTS (SELECT 1 FROM "
         f"{RollupDay._meta.db_table} p WHERE p.batch = %s "
@@ -135,7 +135,7 @@ def _all_buildings_sql(table: str, sums: tuple[str, ...], keys: tuple[str, ...] 
 
 def _delete_sql(table: str) -> str:
     return (
-        f"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM {RollupDay._meta.db_table} p "
+        f"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM {RollupDay._meta.db_table} p "  # nosec B608
         f"WHERE p.batch = %s AND p.organization_id = {table}.organization_id "
         f"AND p.day = {table}.day)"
     )

@@ -2,7 +2,7 @@
 (portal.accounts.personal_data): the notifications they were sent and how they want to be
 told. Erasure removes all of it; outbox rows go with their notifications."""
 
-from portal.accounts.personal_data import eraser, exporter
+from portal.accounts.personal_data import eraser, exporter, when
 
 from .models import Notification, NotificationPreference, QuietHours
 
@@ -15,7 +15,7 @@ def export(user) -> list[dict]:
             "kind": notification.kind,
             "title": notification.title,
             "text": notification.body,
-            "read_at": notification.read_at.isoformat() if notification.read_at else None,
+            "read_at": when(notification.read_at),
         }
         for notification in Notification.objects.filter(recipient=user).order_by("created_at")
     ]

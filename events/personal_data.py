@@ -13,15 +13,11 @@ out, since a file copied around must not carry a working credential.
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.accounts.personal_data import eraser, exporter
+from portal.accounts.personal_data import eraser, exporter, when
 
 from .models import CalendarFeed, Event, Registration, new_token
 from .services import announce
 from .services.registrations import promote_waitlist
-
-
-def _when(value):
-    return value.isoformat() if value else None
 
 
 @exporter("event_registrations")
@@ -34,13 +30,13 @@ def export(user) -> list[dict]:
             "organisation": registration.organization.name,
             "event": registration.event.title,
             "place": registration.event.place,
-            "starts_at": _when(registration.event.starts_at),
+            "starts_at": when(registration.event.starts_at),
             "unit": registration.unit.number if registration.unit else None,
             "party_size": registration.party_size,
             "status": registration.status,
-            "registered_at": _when(registration.created_at),
-            "cancelled_at": _when(registration.cancelled_at),
-            "checked_in_at": _when(registration.checked_in_at),
+            "registered_at": when(registration.created_at),
+            "cancelled_at": when(registration.cancelled_at),
+            "checked_in_at": when(registration.checked_in_at),
         }
         for registration in registrations.order_by("created_at", "pk")
     ]
@@ -49,7 +45,7 @@ def export(user) -> list[dict]:
 @exporter("calendar_feeds")
 def export_feeds(user) -> list[dict]:
     return [
-        {"organisation": feed.organization.name, "created_at": _when(feed.created_at),
+        {"organisation": feed.organization.name, "created_at": when(feed.created_at),
          "token": _("Not included: the link is a password. Revoke it to stop it working.")}
         for feed in CalendarFeed.objects.filter(user=user).select_related("organization")
     ]

@@ -8,13 +8,9 @@ nobody once the account is anonymised, and no reminder reaches an erased (inacti
 A disclosure inquiry loses its author; the ticket it opened stays, anonymised with the account.
 """
 
-from portal.accounts.personal_data import eraser, exporter
+from portal.accounts.personal_data import eraser, exporter, when
 
 from .models import DisclosureInquiry, NoticeReceipt
-
-
-def _when(value):
-    return value.isoformat() if value else None
 
 
 @exporter("notices")
@@ -27,11 +23,11 @@ def export(user) -> list[dict]:
             "organisation": receipt.organization.name,
             "notice": receipt.notice.title,
             "unit": receipt.unit.number if receipt.unit else None,
-            "delivered_at": _when(receipt.delivered_at),
+            "delivered_at": when(receipt.delivered_at),
             "channels": receipt.channel,
-            "read_at": _when(receipt.read_at),
-            "acknowledged_at": _when(receipt.acknowledged_at),
-            "paper_copy_delivered_at": _when(receipt.paper_delivered_at),
+            "read_at": when(receipt.read_at),
+            "acknowledged_at": when(receipt.acknowledged_at),
+            "paper_copy_delivered_at": when(receipt.paper_delivered_at),
         }
         for receipt in receipts.order_by("delivered_at", "pk")
     ]
@@ -47,7 +43,7 @@ def export_inquiries(user) -> list[dict]:
             "organisation": inquiry.organization.name,
             "disclosure": str(inquiry.publication),
             "request_number": inquiry.ticket.number,
-            "at": _when(inquiry.created_at),
+            "at": when(inquiry.created_at),
         }
         for inquiry in inquiries.order_by("created_at", "pk")
     ]

@@ -132,8 +132,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Under ASGI a request's sync code runs on whichever executor thread is free, and a
+    # persistent connection stays with a thread that may not serve again: the soak run
+    # exhausted PostgreSQL's 100 connections in two minutes with CONN_MAX_AGE=60. Django's
+    # advice for ASGI is the driver's pool, one per process; DB_POOL_MAX_SIZE=0 falls back
+    # to per-thread connections kept DB_CONN_MAX_AGE seconds.
+    _pool_size = env.int("DB_POOL_MAX_SIZE", default=8)
+    if _pool_size > 0:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1, "max_size": _pool_size, "timeout": env.float("DB_POOL_TIMEOUT", 10.0),
+        }
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -20,13 +20,9 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.accounts.personal_data import eraser, exporter
+from portal.accounts.personal_data import eraser, exporter, when
 
 from .models import Answer, Invitee, OnePer, Participation, Response
-
-
-def _when(value):
-    return value.isoformat() if value else None
 
 
 def _answer(answer: Answer) -> dict:
@@ -51,7 +47,7 @@ def export(user) -> list[dict]:
             "survey": response.survey.title,
             "unit": response.unit.number if response.unit else None,
             "status": response.status,
-            "submitted_at": _when(response.submitted_at),
+            "submitted_at": when(response.submitted_at),
             "answers": [_answer(answer) for answer in response.answers.all()],
         }
         for response in responses.order_by("pk")

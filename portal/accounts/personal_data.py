@@ -62,7 +62,8 @@ def _discover() -> None:
         _discovered = True
 
 
-def _when(value: dt.datetime | None) -> str | None:
+def when(value: dt.datetime | dt.date | None) -> str | None:
+    """A moment as ISO 8601 text in the download, or None (the apps' exporters share it)."""
     return value.isoformat() if value else None
 
 
@@ -79,7 +80,7 @@ def _places(user) -> dict:
                 "building": residency.unit.building.name,
                 "unit": residency.unit.number,
                 "relation": residency.relation,
-                "verified_at": _when(residency.verified_at),
+                "verified_at": when(residency.verified_at),
                 "active": residency.is_active,
             }
             for residency in residencies
@@ -103,14 +104,14 @@ def personal_data_export(*, user) -> dict:
                 "phone": user.phone,
                 "language": user.language,
                 "large_text": user.large_text,
-                "date_joined": _when(user.date_joined),
-                "last_login": _when(user.last_login),
+                "date_joined": when(user.date_joined),
+                "last_login": when(user.last_login),
             },
             **_places(user),
             # PIPL: a person may know who looked at their data.
             "staff_access_to_my_data": [
                 {"organisation": row.organization.name, "staff": str(row.staff or ""),
-                 "kind": row.kind, "where": row.context, "at": _when(row.created_at)}
+                 "kind": row.kind, "where": row.context, "at": when(row.created_at)}
                 for row in PersonalDataAccess.objects.filter(subject=user)
                 .select_related("organization", "staff").order_by("created_at")
             ],

@@ -7,6 +7,8 @@ the next query fails exactly as during a restart. PostgreSQL only (an in-memory 
 database cannot be taken away from under its own connection).
 """
 
+import copy
+
 import pytest
 from django.db import connections
 from django.test import Client
@@ -24,16 +26,28 @@ def database_down():
     connection = connections["default"]
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
-    saved = dict(connection.settings_dict)
+    saved = copy.deepcopy(connection.settings_dict)
+    pooled = bool(saved.get("OPTIONS", {}).get("pool"))
+
+    def restart_pool():
+        # The pool keeps its connections and the address it was made with: drop it, so the
+        # next query connects anew, as after a real restart.
+        connection.close()
+        if pooled:
+            connection.close_pool()
 
     def down():
-        connection.close()
+        restart_pool()
         connection.settings_dict.update(HOST="127.0.0.1", PORT="1")
+        if pooled:  # a request waits this long for a connection before its 503
+            connection.settings_dict["OPTIONS"]["pool"] = {
+                **saved["OPTIONS"]["pool"], "timeout": 1.0,
+            }
 
     def up():
-        connection.close()
+        restart_pool()
         connection.settings_dict.clear()
-        connection.settings_dict.update(saved)
+        connection.settings_dict.update(copy.deepcopy(saved))
 
     yield down, up
     up()

@@ -24,6 +24,7 @@ from .test_xss_features import (
     crowd,
     csv_cells,
     formula_cells,
+    html_pages,
     name_of,
     seeded_world,
     shown_text,
@@ -95,9 +96,6 @@ def shown(django_db_setup, django_db_blocker, tmp_path_factory):
         yield pages
 
 
-def _html(shown):
-    return {name: page for name, page in shown.items() if isinstance(page, str)}
-
 
 @pytest.mark.parametrize("index", range(len(CORPUS)), ids=lambda i: f"p{i:03d}")
 def test_each_payload_is_shown_as_text_on_the_event_pages(shown, index):
@@ -109,7 +107,7 @@ def test_each_payload_is_shown_as_text_on_the_event_pages(shown, index):
 
 
 def test_lists_calendars_check_in_and_home_pages_are_inert(shown):
-    pages = _html(shown)
+    pages = html_pages(shown)
     for name, markup in pages.items():
         assert_inert(name, markup)
     calendar = shown_text(shown["owner calendar"])

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from html.parser import HTMLParser
 
 import openpyxl
+from django.core import mail
 from django.db import transaction
 from django.test import Client, override_settings
 from django_scopes import scopes_disabled
@@ -157,6 +158,21 @@ def emails_html(outbox) -> dict[str, str]:
     return {f"email {i} {message.subject[:40]}": content
             for i, message in enumerate(outbox)
             for content, mimetype in message.alternatives if mimetype == "text/html"}
+
+
+def emails_after_delivery() -> dict[str, str]:
+    """The HTML of every email the outbox worker sends now, named for the page checks."""
+    from communications.delivery import send_due
+
+    mail.outbox.clear()
+    with scopes_disabled():
+        send_due()
+    return emails_html(mail.outbox)
+
+
+def html_pages(shown: dict) -> dict[str, str]:
+    """The rendered pages and emails among a module's ``shown`` items (not exports)."""
+    return {name: page for name, page in shown.items() if isinstance(page, str)}
 
 
 # The checkers themselves: a missed finding would make every test here pass vacuously.

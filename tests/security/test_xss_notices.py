@@ -12,12 +12,10 @@ import datetime as dt
 import math
 
 import pytest
-from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from communications.delivery import send_due
 from notices.markdown import is_unsafe, literal, to_html
 from notices.models import (
     DisclosurePublication,
@@ -44,7 +42,7 @@ from .test_xss_features import (
     client_for,
     crowd,
     csv_cells,
-    emails_html,
+    emails_after_delivery,
     formula_cells,
     name_of,
     seeded_world,
@@ -172,10 +170,7 @@ def _render(w, seeded) -> dict:
     get(staff, "staff printable unread", f"{o}/manage/notices/{roll}/print/")
     get(staff, "staff outage tickets", f"{o}/manage/notices/{roll}/tickets/")
     get(staff, "staff home", f"{o}/")
-    mail.outbox.clear()
-    with scopes_disabled():
-        send_due()
-    pages |= emails_html(mail.outbox)
+    pages |= emails_after_delivery()
     return pages
 
 

@@ -7,11 +7,9 @@ XLSX exports, where no cell may be a formula."""
 import datetime as dt
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from communications.delivery import send_due
 from portal.tenancy.access import compute_access
 from surveys.models import QuestionKind
 from surveys.services import question_save, response_save, survey_create, survey_schedule
@@ -24,8 +22,9 @@ from .test_xss_features import (
     client_for,
     crowd,
     csv_cells,
-    emails_html,
+    emails_after_delivery,
     formula_cells,
+    html_pages,
     name_of,
     seeded_world,
     shown_text,
@@ -94,10 +93,7 @@ def _render(w, seeded) -> dict:
         get(manager, f"draft builder {index}", f"{o}/manage/{draft}/")
     get(manager, "csv", f"{o}/manage/{pk}/export.csv")
     get(manager, "xlsx", f"{o}/manage/{pk}/export.xlsx")
-    mail.outbox.clear()
-    with scopes_disabled():
-        send_due()
-    pages |= emails_html(mail.outbox)
+    pages |= emails_after_delivery()
     return pages
 
 
@@ -110,9 +106,6 @@ def shown(django_db_setup, django_db_blocker, tmp_path_factory):
         yield pages
 
 
-def _html(shown):
-    return {name: page for name, page in shown.items() if isinstance(page, str)}
-
 
 @pytest.mark.parametrize("index", range(len(CORPUS)), ids=lambda i: f"p{i:03d}")
 def test_each_payload_is_shown_as_text_on_the_answer_results_and_builder_pages(shown, index):
@@ -124,7 +117,7 @@ def test_each_payload_is_shown_as_text_on_the_answer_results_and_builder_pages(s
 
 
 def test_every_page_and_email_is_inert(shown):
-    pages = _html(shown)
+    pages = html_pages(shown)
     assert sum(name.startswith("email ") for name in pages) >= len(CORPUS)
     assert len(pages) > len(GROUPS) + 10
     for name, markup in pages.items():

@@ -6,13 +6,11 @@ result certificate, the home pages, the notification centre and emails."""
 import datetime as dt
 
 import pytest
-from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from communications.delivery import send_due
 from portal.tenancy.access import compute_access
 from surveys.votes import tally
 from surveys.votes.models import Ballot, Matter, Vote
@@ -23,7 +21,7 @@ from .test_xss_features import (
     CORPUS,
     assert_inert,
     client_for,
-    emails_html,
+    emails_after_delivery,
     name_of,
     seeded_world,
     shown_text,
@@ -109,10 +107,7 @@ def _render(w, seeded) -> dict:
     get(manager, "manager list", f"{o}/manage/")
     get(manager, "manager home", "/o/sunrise/")
     get(manager, "manager edit draft", f"{o}/manage/{seeded['draft']}/edit/")
-    mail.outbox.clear()
-    with scopes_disabled():
-        send_due()
-    pages |= emails_html(mail.outbox)
+    pages |= emails_after_delivery()
     return pages
 
 

@@ -9,8 +9,10 @@ plain JSON values. Sending is best effort: a client that missed a message catche
 reconnects, so a Redis hiccup after a commit is logged instead of failing the request.
 
 Every message of one transaction leaves in a single hop after commit (:func:`queue_on_commit`):
-a job that touches 2,000 tickets pays for one event loop, not 2,000. Messages queued inside a
-savepoint that rolls back are dropped with it, and a rolled-back transaction sends nothing.
+a job that touches 2,000 tickets pays for one event loop, not 2,000, and the project's channel
+layer sends the whole batch at once (``portal.channel_layer.GroupSendManyLayer``). Messages
+queued inside a savepoint that rolls back are dropped with it, and a rolled-back transaction
+sends nothing.
 """
 
 import logging
@@ -67,6 +69,13 @@ async def _groups_with_members(layer, groups: list[str]) -> set[str]:
 
 async def _send_all(batch: Batch) -> None:
     layer = get_channel_layer()
+    send_many = getattr(layer, "group_send_many", None)
+    if send_many is not None:
+        # The project's layer (portal.channel_layer): the whole batch in two Redis round trips
+        # per shard instead of several per group.
+        await send_many(batch)
+        return
+    # Any other layer (in-memory in a test, plain channels-redis): group by group.
     watched = await _groups_with_members(
         layer, list(dict.fromkeys(group for groups, _envelope in batch for group in groups))
     )

@@ -174,7 +174,7 @@ CACHES = {
 }
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "BACKEND": "portal.channel_layer.GroupSendManyLayer",
         "CONFIG": {
             # redis-py 8 gives asyncio connections a 5 s socket timeout, the same as
             # channels-redis's 5 s BZPOPMIN wait, so an idle receive loop could time out and

@@ -5,8 +5,10 @@ and 20,000 verified owners (users and residencies written with COPY), then, as i
 creates a notice for the whole organisation and publishes it: audience resolution, 20,000
 receipts, 20,000 notifications and their outbox rows, all in one transaction. Prints the time
 until the transaction has committed with every receipt and notification row written (and the
-after-commit live pushes separately), the queries it took, then the feed's timing and query
-count for one owner. Writes ``var/bench/notices.json``.
+after-commit live pushes separately), the queries it took (COPY statements included), the
+CPU seconds of this process and of its PostgreSQL backend for each phase (read from /proc
+when the server runs on this machine: on a shared machine they vary far less than wall
+time), then the feed's timing and query count for one owner. Writes ``var/bench/notices.json``.
 
 Usage::
 
@@ -144,6 +146,28 @@ def seed(owners: int, buildings: int) -> dict:
             "seconds": round(time.perf_counter() - started, 1)}
 
 
+def _backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _backend_cpu(pid: int) -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend, when the server runs
+    on this machine (/proc): on a shared machine CPU time says more than wall time."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu(start: tuple, end: tuple) -> dict:
+    python = round(end[0] - start[0], 2)
+    database = None if start[1] is None else round(end[1] - start[1], 2)
+    return {"python": python, "database": database}
+
+
 def measure_publish(org, manager) -> dict:
     with scopes_disabled():
         Notice.objects.filter(organization=org).delete()
@@ -171,13 +195,17 @@ def measure_publish(org, manager) -> dict:
                                body="**9:00–12:00**: 请提前储水。Please store water.",
                                category="outage", whole_organization=True,
                                ack_required=True)
+        pid = _backend_pid()
         with CaptureQueriesContext(connection) as queries:
+            cpu_started = (time.process_time(), _backend_cpu(pid))
             started = time.perf_counter()
             with transaction.atomic():
                 notice_publish(access=access, notice=notice)
                 written = time.perf_counter()
+                cpu_written = (time.process_time(), _backend_cpu(pid))
                 commit_callbacks = list(connection.run_on_commit)
             done = time.perf_counter()
+            cpu_done = (time.process_time(), _backend_cpu(pid))
     comms._write = original
     with scopes_disabled():
         receipts = NoticeReceipt.objects.filter(notice=notice).count()
@@ -190,6 +218,8 @@ def measure_publish(org, manager) -> dict:
         "seconds_including_commit_and_live_pushes": round(done - started, 2),
         "seconds_in_notify": round(spent["notify"], 2),
         "seconds_notices_own": round(written - started - spent["notify"], 2),
+        "cpu_seconds_until_rows_written": _cpu(cpu_started, cpu_written),
+        "cpu_seconds_commit_and_live_pushes": _cpu(cpu_written, cpu_done),
         "queries": len(queries), "after_commit_callbacks": len(commit_callbacks),
         "notice": notice.pk,
     }
@@ -229,6 +259,11 @@ def main() -> None:
           f"communications.notify {publish['seconds_in_notify']} s); "
           f"notifications {publish['notifications']}, "
           f"outbox rows {publish['outbox_rows']} [{verdict}, budget {ARGS.budget} s]")
+    written, pushed = (publish["cpu_seconds_until_rows_written"],
+                       publish["cpu_seconds_commit_and_live_pushes"])
+    print(f"CPU seconds: until written python {written['python']}, PostgreSQL backend "
+          f"{written['database']}; commit and live pushes python {pushed['python']}, "
+          f"PostgreSQL backend {pushed['database']}; load average {os.getloadavg()[0]:.1f}")
     feed = measure_feed(org, ARGS.feed_requests)
     print(f"owner feed: p50 {feed['p50_ms']} ms, max {feed['max_ms']} ms, "
           f"{feed['queries']} queries")

@@ -10,20 +10,18 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from portal.tenancy.models import Organization
 
-from . import live
+from . import live, recipients
+from .bulk import OutboxRow, write_notifications
 from .digest import digest_subscribe
-from .models import Delivery, Notification, NotificationPreference, QuietHours, Topic
-from .preferences import RESIDENT, Recipient, channels_for, preference_rows, topic_of
+from .models import Notification, NotificationPreference, QuietHours, Topic
+from .preferences import RESIDENT, Recipient, channels_for, topic_of
 from .rendering import render
-
-BULK_BATCH = 1000
 
 
 @dataclass
@@ -109,92 +107,86 @@ def _language(user_language: str, organization: Organization) -> str:
     return user_language or organization.language_code or settings.LANGUAGE_CODE
 
 
-def _quiet_until(quiet: QuietHours | None, now: dt.datetime, tz: str) -> dt.datetime | None:
-    """The end of the recipient's quiet hours when ``now`` falls inside them."""
-    if quiet is None or quiet.start == quiet.end:
+def _quiet_until(
+    start: dt.time | None, end: dt.time | None, now: dt.datetime, tz: str
+) -> dt.datetime | None:
+    """The end of the recipient's quiet hours (``start``–``end``) when ``now`` falls inside
+    them."""
+    if start is None or end is None or start == end:
         return None
     local = timezone.localtime(now, ZoneInfo(tz))
     clock = local.time()
-    if quiet.start < quiet.end:
-        inside = quiet.start <= clock < quiet.end
+    if start < end:
+        inside = start <= clock < end
     else:  # across midnight, e.g. 22:00–07:00
-        inside = clock >= quiet.start or clock < quiet.end
+        inside = clock >= start or clock < end
     if not inside:
         return None
-    end = local.replace(hour=quiet.end.hour, minute=quiet.end.minute, second=0, microsecond=0)
-    if end <= local:
-        end += dt.timedelta(days=1)
-    return end
+    until = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    if until <= local:
+        until += dt.timedelta(days=1)
+    return until
 
 
 def _write(requests: list[_Request]) -> None:
-    """Notifications and outbox rows for every request: four queries (plus one per thousand
-    rows), whatever the number of requests and recipients."""
+    """Notifications and outbox rows for every request: the same few queries whatever the
+    number of requests and recipients (communications.bulk: COPY on PostgreSQL).
+
+    People are read as plain values (communications.recipients) and rows built as tuples: at
+    20,000 recipients a model instance per person, notification and outbox row cost seconds."""
     if not requests:
         return
     now = timezone.now()
-    with scopes_disabled():  # people are not tenant rows; the filter names them
-        people = {
-            person.pk: person
-            for person in get_user_model().objects.filter(
-                pk__in=set().union(*(r.recipient_ids for r in requests)), is_active=True
-            ).select_related("quiet_hours")
-        }
-    rows = preference_rows(
-        user_ids=people, organization_ids={r.organization.pk for r in requests},
-        topics={topic_of(r.kind) for r in requests},
+    people = recipients.people(set().union(*(r.recipient_ids for r in requests)))
+    rows = recipients.preferences(
+        people, {r.organization.pk for r in requests}, {r.kind for r in requests}
     )
 
-    notifications: list[Notification] = []
-    planned: list[tuple[_Request, object]] = []
+    notifications: list[tuple] = []
+    outbox: list[OutboxRow] = []
+    told: dict[str, set[int]] = defaultdict(set)  # organisation slug -> recipients
+    due: dict[int, list[int]] = defaultdict(list)  # organisation -> rows with mail due now
+    quiet: dict[tuple, dt.datetime | None] = {}
     for request in requests:
+        organization = request.organization
+        topic = topic_of(request.kind)
+        urgent = request.urgent or request.emergency
         texts: dict[str, tuple[str, str]] = {}
         for person_id in sorted(request.recipient_ids & people.keys()):
-            person = people[person_id]
-            language = _language(person.language, request.organization)
+            email, phone, user_language, quiet_start, quiet_end, _any = people[person_id]
+            language = _language(user_language, organization)
             if language not in texts:
                 texts[language] = render(request.kind, request.context, language)
             title, body = texts[language]
-            notifications.append(
-                Notification(
-                    organization=request.organization, recipient_id=person_id,
-                    actor_id=request.actor_id, kind=request.kind, title=title, body=body,
-                    url=request.url, object_type=request.object_type,
-                    object_key=request.object_key, urgent=request.urgent or request.emergency,
-                    created_at=now,
-                )
+            index = len(notifications)
+            notifications.append((
+                organization.pk, person_id, request.actor_id, request.kind, title, body,
+                request.url, request.object_type, request.object_key, urgent, now,
+            ))
+            told[organization.slug].add(person_id)
+            channels = channels_for(
+                recipient=Recipient(person_id, email, phone),
+                row=rows.get((person_id, organization.pk, topic)),
+                kind=request.kind, audience=request.audience, urgent=request.urgent,
+                emergency=request.emergency,
             )
-            planned.append((request, person))
+            if not channels:
+                continue
+            held = None
+            if not urgent and quiet_start is not None:
+                key = (quiet_start, quiet_end, organization.time_zone)
+                if key not in quiet:
+                    quiet[key] = _quiet_until(quiet_start, quiet_end, now, key[2])
+                held = quiet[key]
+            for channel in sorted(channels):
+                outbox.append((index, organization.pk, channel, held or now, now))
+            if held is None:
+                due[organization.pk].append(index)
     if not notifications:
         return
-    Notification.objects.bulk_create(notifications, batch_size=BULK_BATCH)
+    ids = write_notifications(notifications, outbox)
 
-    deliveries = []
-    for notification, (request, person) in zip(notifications, planned, strict=True):
-        organization = request.organization
-        channels = channels_for(
-            recipient=Recipient(person.pk, person.email, person.phone),
-            row=rows.get((person.pk, organization.pk, topic_of(request.kind))),
-            kind=request.kind, audience=request.audience, urgent=request.urgent,
-            emergency=request.emergency,
-        )
-        held = None
-        if not (request.urgent or request.emergency):
-            quiet = getattr(person, "quiet_hours", None)
-            held = _quiet_until(quiet, now, organization.time_zone)
-        for channel in sorted(channels):
-            deliveries.append(
-                Delivery(
-                    organization=organization, notification=notification, channel=channel,
-                    not_before=held or now, created_at=now,
-                )
-            )
-    Delivery.objects.bulk_create(deliveries, batch_size=BULK_BATCH, ignore_conflicts=True)
-
-    by_org: dict[str, set[int]] = defaultdict(set)
-    for notification in notifications:
-        by_org[notification.organization.slug].add(notification.recipient_id)
-    for slug, user_ids in by_org.items():
+    for slug, user_ids in told.items():
         live.send_to_users_on_commit(
             sorted(user_ids),
             {"type": "notification.created", "org": slug, "at": now.isoformat()},
@@ -202,15 +194,8 @@ def _write(requests: list[_Request]) -> None:
 
     # One task per organisation and batch, after commit; it finds its rows by the range of
     # notification ids (another batch's rows in the range are claimed safely too).
-    ranges: dict[int, list[int]] = {}
-    for delivery in deliveries:
-        if delivery.not_before <= now:
-            organization_id = delivery.organization.pk
-            low, high = ranges.get(organization_id, [delivery.notification.pk] * 2)
-            ranges[organization_id] = [
-                min(low, delivery.notification.pk), max(high, delivery.notification.pk)
-            ]
-    for organization_id, (first, last) in ranges.items():
+    for organization_id, indexes in due.items():
+        first, last = min(ids[i] for i in indexes), max(ids[i] for i in indexes)
         transaction.on_commit(
             lambda o=organization_id, a=first, b=last: _enqueue(o, a, b), robust=True
         )

@@ -4,7 +4,7 @@ from dataclasses import asdict, dataclass
 
 # Bump when the seeders change what they write: a database seeded by another version is
 # rebuilt instead of being measured as if it were the same.
-SEED_VERSION = 1
+SEED_VERSION = 2  # 2: notices, surveys, dashboard rollups
 RNG_SEED = 20261126
 
 
@@ -25,6 +25,11 @@ class Counts:
     notifications: int
     sockets: int
     owner_tokens: int
+    notices: int
+    notice_receipts: int
+    surveys: int
+    survey_answers: int
+    notice_fanout: int  # residents a published notice reaches (scenario notice_publish)
 
     @classmethod
     def at(cls, scale: float, sockets: int | None = None) -> "Counts":
@@ -46,6 +51,9 @@ class Counts:
             due_tickets=min(max(n(2_000), 4), open_tickets // 4), timeline_per_ticket=4,
             notifications=n(500_000, 100), sockets=sockets or n(1_000, 20),
             owner_tokens=min(max(n(2_000), 200), units),
+            notices=n(2_000, 10), notice_receipts=n(5_000_000, 100),
+            surveys=n(200, 2 * organisations), survey_answers=n(500_000, 500),
+            notice_fanout=min(20_000, max(n(150_000), units)),
         )
 
     def as_dict(self) -> dict:

@@ -41,6 +41,14 @@ def table(results: list[dict]) -> str:
                          f"{r['queries']:>4}  {r['seconds']:.3f} s of {r['open_tickets']} open"
                          f"{_budget(r)}")
             continue
+        if r.get("kind") == "fanout":
+            lines.append(f"{r['scenario'][:38]:<38} {'':>5} {r['recipients']:>6} "
+                         f"{'':>8} {'':>8} {'':>8} {'':>7} {'':>15} {r['failures']:>5} "
+                         f"{'':>4}  written and pushed {r['published_seconds']:.1f} s"
+                         f"{_budget(r)}; {r['deliveries']} deliveries sent "
+                         f"{r['seconds']:.1f} s"
+                         + (f"  ERROR: {r['error']}" if r.get("error") else ""))
+            continue
         if r.get("kind") == "memory":
             lines.append(f"{r['scenario']:<38} {r.get('workers', 0):>5} RSS MB: "
                          f"{', '.join(str(x) for x in r.get('rss_mb', []))}")

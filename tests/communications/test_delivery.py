@@ -203,3 +203,22 @@ def test_a_rolled_back_notification_sends_nothing(world, worker, finished_tasks)
     with pytest.raises(queue.Empty):
         finished_tasks.get(timeout=1)
     assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fan_out_larger_than_a_batch_is_sent_by_chained_tasks(
+    world, worker, finished_tasks, monkeypatch
+):
+    w = world.sunrise
+    monkeypatch.setattr(delivery, "BATCH", 2)
+    people = [w.owner, w.household, w.neighbour, w.far_owner, w.unverified]
+    with transaction.atomic():
+        _notify(w.org, people)
+
+    # 5 emails in batches of 2: the first task, and one more for each full batch, all
+    # without the periodic sweep.
+    ran = [finished_tasks.get(timeout=20) for _ in range(3)]
+    assert ran == [tasks.send_deliveries.name] * 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    with pytest.raises(queue.Empty):
+        finished_tasks.get(timeout=1)  # a batch of 1 ends the chain

@@ -5,16 +5,18 @@ framework floor), how users take the prepared requests (see locustfile.py), a fu
 ``(ctx) -> list of request dicts``, and optionally a budget. A GET scenario's SQL statements
 per request are counted once in-process beforehand (the "queries" column).
 
-To add a dashboard or the notice feed: one ``HttpScenario`` row with its request builder.
+To add a page or an API: one ``HttpScenario`` row with its request builder.
 """
 
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from portal.tenancy.models import Membership
@@ -54,6 +56,23 @@ def queue_page(ctx):
 def owner_requests(ctx):
     return [{"method": "GET", "path": f"/o/{o['slug']}/requests/",
              "headers": _cookie(o["session"])} for o in ctx.people["owners"]]
+
+
+def notice_feed(ctx):
+    return [{"method": "GET", "path": f"/o/{o['slug']}/notices/",
+             "headers": _cookie(o["session"])} for o in ctx.people["owners"]]
+
+
+def dashboard(name: str) -> Callable:
+    """The dashboard API over the last twelve months (most of it from the daily rollup, today
+    live), as each organisation's all-properties manager."""
+    def requests(ctx):
+        today = timezone.localdate()
+        query = f"start={today - timedelta(days=365)}&end={today}"
+        return [{"method": "GET", "path": f"/api/v1/orgs/{m['slug']}/dashboard/{name}/?{query}",
+                 "headers": _token(m["token"])} for m in ctx.people["managers"]]
+    requests.__name__ = f"dashboard_{name}"
+    return requests
 
 
 def ticket_create(ctx):
@@ -115,6 +134,10 @@ HTTP_SCENARIOS = [
     HttpScenario("staff queue page", 8, queue_page),
     HttpScenario("staff queue page", 32, queue_page),
     HttpScenario("owner's request list page", 8, owner_requests),
+    HttpScenario("owner's notice feed page", 8, notice_feed),
+    # Two managers at once: the budget is one dashboard's response time, not throughput.
+    *(HttpScenario(f"dashboard API: {name}, 12 months", 2, dashboard(name), budget_p95_ms=1000)
+      for name in ("sla", "satisfaction", "engagement", "hotspots")),
     HttpScenario("ticket creation (API POST)", 8, ticket_create, mode="rotate",
                  budget_p95_ms=100),
     HttpScenario("status transition (API POST)", 8, ticket_transition, mode="once"),

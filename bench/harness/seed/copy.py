@@ -44,7 +44,8 @@ def copy_rows(model, varying: list[str], rows: Iterable[tuple], *, now) -> int:
         if f.column not in varying and not (f.primary_key and f.column == "id")
     ]
     tail = tuple(_fixed_value(f, now) for f in fixed)
-    columns = ", ".join([*varying, *(f.column for f in fixed)])
+    # Quoted: some columns are SQL keywords ("order").
+    columns = ", ".join(f'"{c}"' for c in [*varying, *(f.column for f in fixed)])
     count = 0
     with raw_cursor() as cursor, cursor.copy(
         f"COPY {model._meta.db_table} ({columns}) FROM STDIN"  # noqa: S608 - model metadata

@@ -79,6 +79,8 @@ def seed(ctx) -> dict:
               ((token_for(uid), uid, now) for uid in [*staff_ids, *token_owners]), now=now)
 
     ctx.world.update(
+        # (user, unit) of every verified resident, owners and household: notices and surveys
+        residents=[(user, unit) for _org, user, unit, _relation, _at in residencies],
         owner_of_unit=owner_of_unit, staff_of_property=staff_of_property,
         managers_of_org=managers_of_org, token_owners=token_owners,
     )

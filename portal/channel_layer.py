@@ -3,8 +3,8 @@
 ``RedisChannelLayer.group_send`` costs several Redis round trips per group (trim and read the
 group, trim the channels, one Lua call); an event for 50 users paid that 50 times, one group
 after the other. :meth:`GroupSendManyLayer.group_send_many` sends a whole after-commit batch
-in two round trips per shard: one pipelined read of every addressed group, then one Lua call
-that pushes every message to every channel.
+in two round trips per shard: one Lua read of every addressed group, answering for the groups
+with members only, then one Lua call that pushes every message to every channel.
 
 What the receiving side sees is exactly what ``group_send`` writes (the consumers run plain
 channels-redis): per channel key, the message with ``__asgi_channel__`` listing its channels,
@@ -52,6 +52,21 @@ for i in pairs(touched) do
     redis.call('EXPIRE', KEYS[i], expiry)
 end
 return over_capacity
+"""
+
+# KEYS: group keys. ARGV[1]: the score below which a member expired. Returns (index, members)
+# pairs for the non-empty groups only.
+_MEMBERS_LUA = """
+local found = {}
+for i = 1, #KEYS do
+    redis.call('ZREMRANGEBYSCORE', KEYS[i], 0, ARGV[1])
+    local members = redis.call('ZRANGE', KEYS[i], 0, -1)
+    if #members > 0 then
+        found[#found + 1] = i
+        found[#found + 1] = members
+    end
+end
+return found
 """
 
 # One score step between messages of a batch: above a double's resolution at today's epoch
@@ -109,24 +124,29 @@ class GroupSendManyLayer(RedisChannelLayer):
         return sum(skipped)
 
     async def _group_members(self, groups: set[str]) -> dict[str, list[str]]:
-        """Each group's live channels, dropping expired members as ``group_send`` does."""
+        """Each group's live channels, dropping expired members as ``group_send`` does.
+
+        One script per shard (per ``MAX_ENTRIES_PER_CALL`` groups) that answers only for the
+        groups with members: a notice to 20,000 owners addresses 20,000 user groups, most
+        without a socket, and pipelining two commands per group cost 1.3 CPU-seconds of
+        redis-py packing and parsing against 0.03 for the script.
+        """
         by_shard: dict[int, list[str]] = {}
         for group in groups:
             by_shard.setdefault(self.consistent_hash(group), []).append(group)
 
         async def read(shard: int, shard_groups: list[str]) -> dict[str, list[str]]:
-            pipe = self.connection(shard).pipeline(transaction=False)
+            connection = self.connection(shard)
             stale = int(time.time()) - self.group_expiry
-            for group in shard_groups:
-                key = self._group_key(group)
-                pipe.zremrangebyscore(key, min=0, max=stale)
-                pipe.zrange(key, 0, -1)
-            replies = await pipe.execute()
-            return {
-                group: [name.decode("utf8") for name in names]
-                for group, names in zip(shard_groups, replies[1::2], strict=True)
-                if names
-            }
+            found: dict[str, list[str]] = {}
+            for start in range(0, len(shard_groups), MAX_ENTRIES_PER_CALL):
+                chunk = shard_groups[start:start + MAX_ENTRIES_PER_CALL]
+                keys = [self._group_key(group) for group in chunk]
+                reply = await connection.eval(_MEMBERS_LUA, len(keys), *keys, stale)
+                for position in range(0, len(reply), 2):
+                    group = chunk[int(reply[position]) - 1]
+                    found[group] = [name.decode("utf8") for name in reply[position + 1]]
+            return found
 
         members: dict[str, list[str]] = {}
         for found in await asyncio.gather(*(read(s, g) for s, g in by_shard.items())):

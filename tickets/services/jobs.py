@@ -18,25 +18,49 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from communications.services import notify_batch
+from portal.tenancy.models import Organization
 
-from ..models import SlaEscalation, Status, Ticket, TimelineEntry
+from ..models import SlaEscalation, SlaPolicy, Status, Team, Ticket, TimelineEntry
 from ..notify import (
     NOTIFY_RANK,
+    ManagerScopes,
     escalations_notify,
     managers_covering,
     managers_of,
     owners_of_many,
     ticket_event,
 )
-from ..sla.timers import ASSIGNEE, MANAGER, TEAM_LEAD, DueLevel
+from ..sla import WorkCalendar
+from ..sla.timeline import to_micros
+from ..sla.timers import (
+    ASSIGNEE,
+    FIRST_RESPONSE,
+    MANAGER,
+    RESOLUTION,
+    TEAM_LEAD,
+    DueLevel,
+    Level,
+)
 from .rules import auto_close_after, owner_reminder_after
-from .timers import SLA_FIELDS, apply_sla, work_calendars
+from .timers import SLA_FIELDS, apply_sla
 
 BATCH_SIZE = 200
+# Tickets per SLA claim: each batch costs a few statements whatever its size.
+SLA_BATCH_SIZE = 500
 MAX_BATCHES = 100
 # Tickets per SLA transaction: each person gets one escalation message per round. Their rows
 # stay locked until it commits (about a second for 2,000 tickets).
 ROUND_SIZE = 5_000
+# The ticket columns the SLA job and its notifications read: the others (the description,
+# and timestamps the job overwrites, whose parsing was a tenth of the job's CPU) stay in the
+# database. Every other SLA field is assigned by apply_sla() before it is read.
+JOB_FIELDS = (
+    "organization_id", "number", "property_id", "unit_id", "title", "priority", "status",
+    "requester_id", "filed_by_id", "assignee_id", "team_id", "policy_id",
+    "first_response_target_minutes", "resolution_target_minutes", "resolution_due_at",
+    "paused_business_time", "first_response_breached_at", "resolution_breached_at",
+    "first_responded_at", "created_at",
+)
 
 
 def _claim(tickets: QuerySet, batch_size: int) -> list[Ticket]:
@@ -65,6 +89,52 @@ class SlaRun:
     breaches: int = 0
 
 
+class _RunCache:
+    """What every batch of one run shares, read once per run rather than once per batch or
+    per ticket: organisations, policies with their parsed ladders, calendars (whose laid-out
+    periods then serve every ticket), teams and the managers covering each organisation."""
+
+    def __init__(self):
+        self.organizations: dict[int, Organization] = {}
+        self.policies: dict[int, SlaPolicy] = {}
+        self.ladders: dict[int, tuple[Level, ...]] = {}
+        self.calendars: dict[int, WorkCalendar] = {}
+        self.teams: dict[int, Team] = {}
+        self.managers: ManagerScopes = {}
+        self._managers_read: set[int] = set()
+
+    def attach(self, tickets: list[Ticket]) -> None:
+        """Give the tickets their organisation, policy and team from the cache (a query per
+        kind the run has not seen yet) instead of a copy of each joined into every row."""
+        for queryset, cache, field in (
+            (Organization.objects.all(), self.organizations, "organization"),
+            # A policy comes with its calendar and the calendar's exceptions.
+            (SlaPolicy.objects.select_related("calendar").prefetch_related(
+                "calendar__exceptions"), self.policies, "policy"),
+            (Team.objects.all(), self.teams, "team"),
+        ):
+            ids = {getattr(ticket, f"{field}_id") for ticket in tickets} - {None} - set(cache)
+            if ids:
+                cache.update(queryset.in_bulk(ids))
+            descriptor = Ticket._meta.get_field(field)
+            for ticket in tickets:
+                related_id = getattr(ticket, f"{field}_id")
+                if related_id is not None:
+                    descriptor.set_cached_value(ticket, cache[related_id])
+        for policy_id, policy in self.policies.items():
+            if policy_id not in self.ladders:
+                self.ladders[policy_id] = policy.ladder
+                if policy.calendar_id not in self.calendars:
+                    self.calendars[policy.calendar_id] = policy.calendar.work_calendar()
+
+    def managers_of(self, organization_ids: set[int]) -> ManagerScopes:
+        missing = organization_ids - self._managers_read
+        if missing:
+            self.managers.update(managers_covering(missing))
+            self._managers_read |= missing
+        return self.managers
+
+
 def _escalation_recipients(ticket: Ticket, notify: str, managers) -> set[int]:
     # Nobody is left out when a rung of the ladder is empty: an unassigned ticket goes to the
     # team lead, a team without a lead to the managers covering the property.
@@ -75,6 +145,26 @@ def _escalation_recipients(ticket: Ticket, notify: str, managers) -> set[int]:
     if notify in (ASSIGNEE, TEAM_LEAD, MANAGER):
         return managers_of(ticket, managers)
     return set()
+
+
+def _ints(values: Iterable[int | None]) -> str:
+    """Integers (None as N) as one comma-separated text parameter, which the SQL splits with
+    ``string_to_array(…, ',', 'N')``: psycopg quotes a list parameter element by element in
+    Python, which for thousands of timestamps cost more than the rest of the statement."""
+    values = list(values)
+    if None not in values:
+        return ",".join(map(str, values))
+    return ",".join("N" if value is None else str(value) for value in values)
+
+
+def _micros(moments: Iterable[dt.datetime | None]) -> str:
+    """Moments as microseconds since the epoch, for ``_ints``; the SQL turns them back with
+    ``_FROM_MICROS`` (exact, unlike a float of seconds)."""
+    return _ints(None if moment is None else to_micros(moment) for moment in moments)
+
+
+def _from_micros(column: str) -> str:
+    return f"(timestamptz 'epoch' + {column} * interval '1 microsecond')"
 
 
 def _save_sla_fields(tickets: list[Ticket]) -> None:
@@ -89,9 +179,9 @@ def _save_sla_fields(tickets: list[Ticket]) -> None:
         return
     table = Ticket._meta.db_table
     columns = [Ticket._meta.get_field(name).column for name in SLA_FIELDS]
-    assignments = ", ".join(f'"{column}" = v."{column}"' for column in columns)
-    arrays = ", ".join(["%s::bigint[]"] + ["%s::timestamptz[]"] * len(columns))
-    names = ", ".join(["id"] + [f'"{column}"' for column in columns])
+    assignments = ", ".join(f'"{column}" = {_from_micros(f"v.{column}")}' for column in columns)
+    arrays = ", ".join(["string_to_array(%s, ',', 'N')::bigint[]"] * (len(columns) + 1))
+    names = ", ".join(["id", *columns])
     # Names come from the model's metadata (all SLA fields are timestamps); values are bound.
     sql = (
         f'UPDATE "{table}" AS t SET {assignments} '  # noqa: S608  # nosec B608
@@ -100,9 +190,138 @@ def _save_sla_fields(tickets: list[Ticket]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
-            [[ticket.pk for ticket in tickets]]
-            + [[getattr(ticket, name) for ticket in tickets] for name in SLA_FIELDS],
+            [_ints(ticket.pk for ticket in tickets)]
+            + [_micros(getattr(ticket, name) for ticket in tickets) for name in SLA_FIELDS],
         )
+
+
+Reached = list[tuple[Ticket, DueLevel]]
+Fired = set[tuple[int, str, int]]
+
+# One round trip records the levels and their timeline entries: the levels go in with
+# ON CONFLICT DO NOTHING, and only those this statement inserted (RETURNING) get an entry and
+# are told, so a level another worker or an earlier run fired is neither recorded nor told
+# twice. Rows arrive as parallel arrays (unnest), in the order given, which keeps a ticket's
+# entries in the order its levels were reached. Timers and whom to notify travel as their
+# index in TIMER_NAMES and NOTIFY_NAMES; the entry's "reached_at" is the moment's isoformat().
+TIMER_NAMES = (FIRST_RESPONSE, RESOLUTION)
+NOTIFY_NAMES = ("", ASSIGNEE, TEAM_LEAD, MANAGER)
+_RECORD_SQL = """
+WITH v AS (
+    SELECT org, ticket, percent, n, (%(timers)s::text[])[timer] AS timer,
+           (%(notifies)s::text[])[notify] AS notify, {reached} AS reached,
+           to_char({reached} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')
+           || CASE WHEN reached %% 1000000 = 0 THEN ''
+                   ELSE '.' || lpad((reached %% 1000000)::text, 6, '0') END
+           || '+00:00' AS reached_text
+    FROM unnest({arrays}) WITH ORDINALITY AS v(org, ticket, timer, percent, notify, reached, n)
+), fired AS (
+    INSERT INTO {escalations} (organization_id, ticket_id, timer, percent, notify, reached_at,
+                               fired_at, run_id)
+    SELECT org, ticket, timer, percent, notify, reached, %(now)s, %(run_id)s::uuid
+    FROM v ORDER BY n
+    ON CONFLICT DO NOTHING
+    RETURNING ticket_id, timer, percent
+), entries AS (
+    INSERT INTO {timeline} (organization_id, ticket_id, kind, actor_id, from_status, to_status,
+                            body, is_public, data, created_at)
+    SELECT v.org, v.ticket, %(kind)s, NULL, '', '', '', false,
+           jsonb_build_object('timer', v.timer, 'percent', v.percent, 'notify', v.notify,
+                              'reached_at', v.reached_text),
+           %(now)s
+    FROM v JOIN fired ON fired.ticket_id = v.ticket AND fired.timer = v.timer
+                     AND fired.percent = v.percent
+    ORDER BY v.n
+)
+SELECT ticket_id, timer, percent FROM fired
+"""
+
+
+def _entry_data(level: DueLevel) -> dict:
+    return {
+        "timer": level.timer, "percent": level.percent, "notify": level.notify,
+        "reached_at": level.reached_at.isoformat(),
+    }
+
+
+def _record_levels(reached: Reached, now: dt.datetime, run_id: uuid.UUID) -> Fired:
+    """Insert the reached levels and, for those this run fired, their timeline entries;
+    returns (ticket id, timer, percent) of the levels this run fired."""
+    if not reached:
+        return set()
+    if connection.vendor == "postgresql":
+        columns = ("org", "ticket", "timer", "percent", "notify", "reached")
+        sql = _RECORD_SQL.format(
+            escalations=SlaEscalation._meta.db_table, timeline=TimelineEntry._meta.db_table,
+            reached=_from_micros("reached"),
+            arrays=", ".join(
+                f"string_to_array(%({name})s, ',', 'N')::bigint[]" for name in columns
+            ),
+        )
+        # Indexes in SQL arrays count from 1.
+        timers = {name: index for index, name in enumerate(TIMER_NAMES, 1)}
+        notifies = {name: index for index, name in enumerate(NOTIFY_NAMES, 1)}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {
+                "org": _ints(ticket.organization_id for ticket, _level in reached),
+                "ticket": _ints(ticket.pk for ticket, _level in reached),
+                "timer": _ints(timers[level.timer] for _ticket, level in reached),
+                "percent": _ints(level.percent for _ticket, level in reached),
+                "notify": _ints(notifies[level.notify] for _ticket, level in reached),
+                "reached": _micros(level.reached_at for _ticket, level in reached),
+                "timers": list(TIMER_NAMES), "notifies": list(NOTIFY_NAMES),
+                "now": now, "run_id": str(run_id), "kind": TimelineEntry.Kind.ESCALATION,
+            })
+            return {tuple(row) for row in cursor.fetchall()}
+    SlaEscalation.objects.bulk_create([
+        SlaEscalation(
+            organization_id=ticket.organization_id, ticket=ticket, timer=level.timer,
+            percent=level.percent, notify=level.notify, reached_at=level.reached_at,
+            fired_at=now, run_id=run_id,
+        )
+        for ticket, level in reached
+    ], ignore_conflicts=True)
+    mine = set(
+        SlaEscalation.objects.filter(
+            organization_id__in={ticket.organization_id for ticket, _level in reached},
+            ticket_id__in={ticket.pk for ticket, _level in reached}, run_id=run_id,
+        ).values_list("ticket_id", "timer", "percent")
+    )
+    TimelineEntry.objects.bulk_create(
+        TimelineEntry(
+            organization_id=ticket.organization_id, ticket=ticket,
+            kind=TimelineEntry.Kind.ESCALATION, is_public=False, created_at=now,
+            data=_entry_data(level),
+        )
+        for ticket, level in reached
+        if (ticket.pk, level.timer, level.percent) in mine
+    )
+    return mine
+
+
+def _fired_levels(
+    organization_ids: set[int], ticket_ids: list[int]
+) -> dict[int, set[tuple[str, int]]]:
+    """The levels already fired of each ticket (timer, percent)."""
+    fired: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    if connection.vendor == "postgresql":
+        # One array parameter rather than a placeholder per ticket, which psycopg would
+        # parse and quote one by one.
+        sql = (
+            f"SELECT ticket_id, timer, percent FROM {SlaEscalation._meta.db_table} "  # noqa: S608  # nosec B608
+            "WHERE organization_id = ANY(%s) "
+            "AND ticket_id = ANY(string_to_array(%s, ',')::bigint[])"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [sorted(organization_ids), _ints(ticket_ids)])
+            rows = cursor.fetchall()
+    else:
+        rows = SlaEscalation.objects.filter(
+            organization_id__in=organization_ids, ticket_id__in=ticket_ids
+        ).values_list("ticket_id", "timer", "percent")
+    for ticket_id, timer, percent in rows:
+        fired[ticket_id].add((timer, percent))
+    return fired
 
 
 def _top_level(levels: list[DueLevel]) -> DueLevel | None:
@@ -116,75 +335,43 @@ def _top_level(levels: list[DueLevel]) -> DueLevel | None:
 
 
 def _fire(
-    tickets: list[Ticket], now: dt.datetime, run_id: uuid.UUID, run: SlaRun,
+    tickets: list[Ticket], now: dt.datetime, run_id: uuid.UUID, run: SlaRun, cache: _RunCache,
     escalated: list[tuple[Ticket, DueLevel, set[int]]],
 ) -> None:
     """Record the levels these tickets reached (once, under the unique constraint), their
     breaches and timeline entries; add to ``escalated`` whom to tell, at the highest level."""
-    ids = [ticket.pk for ticket in tickets]
+    cache.attach(tickets)
     organization_ids = {ticket.organization_id for ticket in tickets}
-    calendars = work_calendars(
-        ticket.policy.calendar_id for ticket in tickets if ticket.policy_id is not None
-    )
-    fired: dict[int, set[tuple[str, int]]] = defaultdict(set)
-    for ticket_id, timer, percent in SlaEscalation.objects.filter(
-        organization_id__in=organization_ids, ticket_id__in=ids
-    ).values_list("ticket_id", "timer", "percent"):
-        fired[ticket_id].add((timer, percent))
-
-    reached: dict[int, list[DueLevel]] = {}
-    rows = []
+    fired = _fired_levels(organization_ids, [ticket.pk for ticket in tickets])
+    reached: Reached = []
     for ticket in tickets:
-        calendar = calendars.get(ticket.policy.calendar_id) if ticket.policy_id else None
-        due, next_at = apply_sla(ticket, calendar, fired[ticket.pk], now)
+        policy_id = ticket.policy_id
+        calendar = cache.calendars.get(ticket.policy.calendar_id) if policy_id else None
+        due, next_at = apply_sla(
+            ticket, calendar, fired[ticket.pk], now, ladder=cache.ladders.get(policy_id)
+        )
         ticket.next_sla_check_at = next_at
-        reached[ticket.pk] = due
-        rows += [
-            SlaEscalation(
-                organization_id=ticket.organization_id, ticket=ticket, timer=level.timer,
-                percent=level.percent, notify=level.notify, reached_at=level.reached_at,
-                fired_at=now, run_id=run_id,
-            )
-            for level in due
-        ]
-    # ON CONFLICT DO NOTHING, then read back what this run inserted: a level another run
-    # already fired is neither recorded nor told twice.
-    SlaEscalation.objects.bulk_create(rows, ignore_conflicts=True)
-    mine = set(
-        SlaEscalation.objects.filter(
-            organization_id__in=organization_ids, ticket_id__in=ids, run_id=run_id
-        ).values_list("ticket_id", "timer", "percent")
-    )
-    entries, tell = [], []
-    for ticket in tickets:
-        levels = [
-            level for level in reached[ticket.pk]
-            if (ticket.pk, level.timer, level.percent) in mine
-        ]
-        for level in levels:
-            run.fired += 1
-            if level.is_breach:
-                field = f"{level.timer}_breached_at"
-                if getattr(ticket, field) is None:
-                    setattr(ticket, field, level.reached_at)
-                    run.breaches += 1
-            entries.append(
-                TimelineEntry(
-                    organization_id=ticket.organization_id, ticket=ticket,
-                    kind=TimelineEntry.Kind.ESCALATION, is_public=False, created_at=now,
-                    data={
-                        "timer": level.timer, "percent": level.percent, "notify": level.notify,
-                        "reached_at": level.reached_at.isoformat(),
-                    },
-                )
-            )
-        top = _top_level(levels)
-        if top is not None:
-            tell.append((ticket, top))
-    TimelineEntry.objects.bulk_create(entries)
+        reached += [(ticket, level) for level in due]
+    mine = _record_levels(reached, now, run_id)
+
+    told: dict[int, list[DueLevel]] = defaultdict(list)
+    for ticket, level in reached:
+        if (ticket.pk, level.timer, level.percent) not in mine:
+            continue
+        run.fired += 1
+        told[ticket.pk].append(level)
+        if level.is_breach:
+            field = f"{level.timer}_breached_at"
+            if getattr(ticket, field) is None:
+                setattr(ticket, field, level.reached_at)
+                run.breaches += 1
     _save_sla_fields(tickets)
+    tell = [
+        (ticket, top) for ticket in tickets
+        if (top := _top_level(told.get(ticket.pk, []))) is not None
+    ]
     if tell:
-        managers = managers_covering(organization_ids)
+        managers = cache.managers_of(organization_ids)
         escalated += [
             (ticket, level, _escalation_recipients(ticket, level.notify, managers))
             for ticket, level in tell
@@ -193,7 +380,7 @@ def _fire(
 
 
 def sla_process_due(
-    *, now: dt.datetime | None = None, batch_size: int = BATCH_SIZE,
+    *, now: dt.datetime | None = None, batch_size: int = SLA_BATCH_SIZE,
     round_size: int = ROUND_SIZE,
 ) -> SlaRun:
     """Fire every escalation level reached by ``now``, once; record breaches as they happen.
@@ -206,12 +393,11 @@ def sla_process_due(
     worker cannot lose or repeat any of them.
     """
     now = now or timezone.now()
-    run, run_id = SlaRun(), uuid.uuid4()
+    run, run_id, cache = SlaRun(), uuid.uuid4(), _RunCache()
     with scopes_disabled():  # the job serves every organisation; each query names its rows
         due = (
             Ticket.objects.filter(next_sla_check_at__lte=now)
-            .select_related("organization", "policy", "team")
-            .order_by("next_sla_check_at")
+            .only(*JOB_FIELDS).order_by("next_sla_check_at")
         )
         for _round in range(MAX_BATCHES):
             handled, more = 0, True
@@ -223,7 +409,7 @@ def sla_process_due(
                     size = min(batch_size, round_size - handled)
                     tickets = _claim(due, size)
                     if tickets:
-                        _fire(tickets, now, run_id, run, escalated)
+                        _fire(tickets, now, run_id, run, cache, escalated)
                     handled += len(tickets)
                     more = len(tickets) == size
                 with notify_batch():  # every notification of the round in the same few queries

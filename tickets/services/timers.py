@@ -15,7 +15,15 @@ from ..models import (
     Ticket,
 )
 from ..sla import WorkCalendar, business_time_between
-from ..sla.timers import FIRST_RESPONSE, RESOLUTION, DueLevel, Timer, pending_levels, split_due
+from ..sla.timers import (
+    FIRST_RESPONSE,
+    RESOLUTION,
+    DueLevel,
+    Level,
+    Timer,
+    pending_levels,
+    split_due,
+)
 
 # The ticket fields apply_sla() may change, for save(update_fields=…) and bulk_update().
 SLA_FIELDS = [
@@ -89,9 +97,12 @@ def timers_of(ticket: Ticket) -> list[Timer]:
 
 def apply_sla(
     ticket: Ticket, calendar: WorkCalendar | None, fired: Collection[tuple[str, int]],
-    now: dt.datetime,
+    now: dt.datetime, *, ladder: Iterable[Level] | None = None,
 ) -> tuple[list[DueLevel], dt.datetime | None]:
     """Recompute the ticket's due times and next check.
+
+    ``ladder`` is the policy's parsed ladder, for callers that handle many tickets of one
+    policy; by default it is parsed from the ticket's policy.
 
     Returns (levels reached by ``now`` and not fired, when the next later level is reached).
     A stopped resolution timer keeps its last due time (the record of what was promised);
@@ -114,7 +125,9 @@ def apply_sla(
         ) if timer.running
     ]
     ticket.next_due_at = min(running_due, default=None)
-    due, next_at = split_due(pending_levels(calendar, timers, ticket.policy.ladder, fired), now)
+    if ladder is None:
+        ladder = ticket.policy.ladder
+    due, next_at = split_due(pending_levels(calendar, timers, ladder, fired), now)
     ticket.next_sla_check_at = min((level.reached_at for level in due), default=next_at)
     return due, next_at
 

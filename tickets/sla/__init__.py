@@ -9,6 +9,7 @@ these.
 from .business_time import (
     add_business_minutes,
     add_business_time,
+    add_business_times,
     business_minutes_between,
     business_time_between,
     is_business_moment,
@@ -20,6 +21,7 @@ __all__ = [
     "WorkCalendar",
     "add_business_minutes",
     "add_business_time",
+    "add_business_times",
     "business_minutes_between",
     "business_time_between",
     "is_business_moment",

@@ -12,34 +12,25 @@ moment, which is what makes these laws hold (and the tests check them):
 
 A target consumed exactly at closing time therefore falls due when the desk opens again: at
 09:00 the next working day, not at 18:00, which is also when someone is there to act on it.
+
+The arithmetic itself is a binary search over the calendar's periods, laid out once per
+calendar (:mod:`~tickets.sla.timeline`), not a walk over days.
 """
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Sequence
 
 from .calendar import WorkCalendar
+from .timeline import MICROSECOND, from_micros, to_micros
 
 ZERO = dt.timedelta(0)
 MINUTE = dt.timedelta(minutes=1)
-# A calendar whose working hours never come (every day an exception, say) must fail rather
-# than loop; ten years is beyond any SLA target.
-MAX_SEARCH_DAYS = 366 * 10
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("business time needs aware datetimes")
     return moment.astimezone(dt.UTC)
-
-
-def _intervals_from(
-    calendar: WorkCalendar, moment: dt.datetime
-) -> Iterator[tuple[dt.datetime, dt.datetime]]:
-    # Periods never cross local midnight, so none before the moment's local date can reach it.
-    day = calendar.local_date(moment)
-    for offset in range(MAX_SEARCH_DAYS):
-        yield from calendar.intervals_on(day + dt.timedelta(days=offset))
-    raise ValueError("the calendar has no working time in the next ten years")
 
 
 def add_business_time(
@@ -51,16 +42,25 @@ def add_business_time(
     moment = _utc(moment)
     if calendar.always_open:
         return moment + duration
-    remaining = duration
-    for start, end in _intervals_from(calendar, moment):
-        if end <= moment:
-            continue
-        start = max(start, moment)
-        available = end - start
-        if remaining < available:
-            return start + remaining
-        remaining -= available
-    raise AssertionError("unreachable: _intervals_from raises when it runs out")
+    return from_micros(calendar.timeline.add(to_micros(moment), duration // MICROSECOND))
+
+
+def add_business_times(
+    calendar: WorkCalendar, moment: dt.datetime, durations: Sequence[dt.timedelta]
+) -> list[dt.datetime]:
+    """``add_business_time`` of each duration from the same moment (a timer's levels), finding
+    the moment in the calendar once."""
+    if durations and min(durations) < ZERO:
+        raise ValueError("cannot add a negative business duration")
+    moment = _utc(moment)
+    if calendar.always_open:
+        return [moment + duration for duration in durations]
+    timeline = calendar.timeline
+    position = timeline.position(to_micros(moment))
+    return [
+        from_micros(timeline.advance(position, duration // MICROSECOND))
+        for duration in durations
+    ]
 
 
 def business_time_between(
@@ -72,15 +72,7 @@ def business_time_between(
         return -business_time_between(calendar, end, start)
     if calendar.always_open:
         return end - start
-    total = ZERO
-    day, last_day = calendar.local_date(start), calendar.local_date(end)
-    while day <= last_day:
-        for period_start, period_end in calendar.intervals_on(day):
-            overlap = min(period_end, end) - max(period_start, start)
-            if overlap > ZERO:
-                total += overlap
-        day += dt.timedelta(days=1)
-    return total
+    return calendar.timeline.between(to_micros(start), to_micros(end)) * MICROSECOND
 
 
 def add_business_minutes(
@@ -99,11 +91,7 @@ def business_minutes_between(
 def is_business_moment(calendar: WorkCalendar, moment: dt.datetime) -> bool:
     if calendar.always_open:
         return True
-    moment = _utc(moment)
-    return any(
-        start <= moment < end
-        for start, end in calendar.intervals_on(calendar.local_date(moment))
-    )
+    return calendar.timeline.is_open(to_micros(_utc(moment)))
 
 
 def next_business_moment(calendar: WorkCalendar, moment: dt.datetime) -> dt.datetime:

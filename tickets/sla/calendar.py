@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from .timeline import Timeline
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTES_PER_DAY = 24 * 60
 
@@ -134,6 +136,11 @@ class WorkCalendar:
     @cached_property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        """The periods laid out for binary search, built as they are needed."""
+        return Timeline(self)
 
     @cached_property
     def standard_hours(self) -> Hours:

@@ -8,10 +8,10 @@ a level at ``percent`` of the target is reached at
 """
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .business_time import ZERO, add_business_time
+from .business_time import ZERO, add_business_times
 from .calendar import WorkCalendar
 
 FIRST_RESPONSE = "first_response"
@@ -65,8 +65,14 @@ class Timer:
     running: bool = True
 
     def reached_at(self, calendar: WorkCalendar, percent: int) -> dt.datetime:
-        return add_business_time(
-            calendar, self.started_at, self.target * percent / 100 + self.paused
+        return self.reached_at_each(calendar, [percent])[0]
+
+    def reached_at_each(
+        self, calendar: WorkCalendar, percents: Sequence[int]
+    ) -> list[dt.datetime]:
+        return add_business_times(
+            calendar, self.started_at,
+            [self.target * percent / 100 + self.paused for percent in percents],
         )
 
     def due_at(self, calendar: WorkCalendar) -> dt.datetime:
@@ -99,13 +105,16 @@ def pending_levels(
     ladder = tuple(ladder)
     if all(level.percent != BREACH_PERCENT for level in ladder):
         ladder += (Level(BREACH_PERCENT, ""),)
-    pending = [
-        DueLevel(timer.name, level.percent, level.notify, timer.reached_at(calendar, level.percent))
-        for timer in timers
-        if timer.running
-        for level in ladder
-        if (timer.name, level.percent) not in fired
-    ]
+    pending = []
+    for timer in timers:
+        if not timer.running:
+            continue
+        levels = [level for level in ladder if (timer.name, level.percent) not in fired]
+        reached = timer.reached_at_each(calendar, [level.percent for level in levels])
+        pending += [
+            DueLevel(timer.name, level.percent, level.notify, moment)
+            for level, moment in zip(levels, reached, strict=True)
+        ]
     return sorted(pending, key=lambda level: (level.reached_at, level.timer, level.percent))
 
 

@@ -9,8 +9,7 @@ the other. Timed from the first call until (1) every publication has committed â
 notifications and their email/SMS rows written, live pushes flushed, delivery tasks queued:
 the budget â€” and (2) every delivery row of those notifications that is due has been processed
 (sent or failed) by the worker. Polls the delivery table every 100 ms; ``progress`` records
-when the
-number still waiting changed. The notices of an earlier run are deleted first (untimed).
+when the number still waiting changed. The notices of an earlier run are deleted first (untimed).
 """
 
 import time

@@ -371,7 +371,7 @@ def measure_sla(due: int) -> list[dict]:
         ("SLA job, due, warm process", nullcontext()),
         # The same work again with the hand-over to communications (notification rows, live
         # messages) replaced by nothing: what the SLA engine and its own writes cost.
-        ("SLA job, due, without delivery", patch("tickets.services.jobs.escalations_notify")),
+        ("SLA job, due, without delivery", patch("tickets.services.sla_job.escalations_notify")),
     ]
     for label, stub in runs:
         if label.startswith("SLA job, due,"):

@@ -4,13 +4,13 @@ worker or a missed tick changes nothing twice and loses nothing."""
 
 from celery import shared_task
 
-from .services import jobs
+from .services import jobs, sla_job
 
 
 @shared_task(ignore_result=True)
 def sla_check() -> int:
     """Fire the escalation levels reached since the last run."""
-    return jobs.sla_process_due().fired
+    return sla_job.sla_process_due().fired
 
 
 @shared_task(ignore_result=True)

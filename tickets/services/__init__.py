@@ -19,9 +19,10 @@ from .defaults import categories_ensure_defaults, sla_ensure_defaults
 from .errors import TicketConflict, TicketError
 from .follow_ups import follow_up_list_for, follow_up_record
 from .hotspots import hotspot_threshold
-from .jobs import SlaRun, auto_close_resolved, remind_waiting_owners, sla_process_due
+from .jobs import auto_close_resolved, remind_waiting_owners
 from .preventive import ticket_file_preventive
 from .rules import TRANSITIONS
+from .sla_job import SlaRun, sla_process_due
 from .submit import ticket_file_for_owner, ticket_submit
 from .workflow import ticket_accept, ticket_comment, ticket_transition
 

@@ -102,6 +102,10 @@ def _send_sms(delivery: Delivery) -> None:
     send_sms(
         notification.recipient.phone,
         render_to_string("communications/sms/notification.txt", context).strip(),
+        # The same on every claim of this row, so a gateway that already accepted it before
+        # a worker died does not text again; created_at guards against pks reused after a
+        # database restore.
+        idempotency_key=f"courtyard-delivery-{delivery.pk}-{delivery.created_at:%Y%m%d%H%M%S%f}",
     )
 
 

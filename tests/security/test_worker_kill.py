@@ -13,10 +13,15 @@ where the test kills it with SIGKILL. Then:
   the claim's time back instead of waiting 15 minutes) and sends it once; run again, it finds
   nothing.
 
+When the worker is killed *after* the gateway accepted the text but before the row was marked
+sent, the periodic job sends it again under the same idempotency key (portal/sms.py), and the
+gateway, which honours the key like real providers do, acknowledges it without a second text.
+
 PostgreSQL only: the worker is another process and must see the test's committed rows, which
 an in-memory SQLite test database cannot offer.
 """
 
+import json
 import signal
 import time
 from datetime import timedelta
@@ -31,6 +36,7 @@ from communications.services import notify
 from tests import factories as f
 
 from .fault_processes import processes_fixture
+from .fault_sms import replays_path
 from .fault_worker import VISIBILITY_SECONDS
 
 celery_processes = processes_fixture(gate=True)
@@ -41,9 +47,7 @@ def _delivery(pk: int) -> Delivery:
         return Delivery.objects.get(pk=pk)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_delivery_interrupted_by_sigkill_is_sent_exactly_once(celery_processes):
-    p = celery_processes
+def _emergency_text():
     organization = f.OrganizationFactory(slug="sunrise")
     owner = f.UserFactory(email=None, phone="+8613900139000", full_name="Wang Fang")
     with transaction.atomic(), scopes_disabled():
@@ -52,6 +56,21 @@ def test_a_delivery_interrupted_by_sigkill_is_sent_exactly_once(celery_processes
                context={"number": 7, "status": "in progress"}, emergency=True)
     with scopes_disabled():
         (row,) = Delivery.objects.filter(channel=Delivery.Channel.SMS)
+    return organization, row
+
+
+def _claim_goes_stale(row: Delivery) -> None:
+    """Fifteen minutes on: moves the claim's time back instead of waiting."""
+    with scopes_disabled():
+        Delivery.objects.filter(pk=row.pk).update(
+            claimed_at=_delivery(row.pk).claimed_at - delivery.STALE_CLAIM - timedelta(minutes=1)
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_interrupted_by_sigkill_is_sent_exactly_once(celery_processes):
+    p = celery_processes
+    organization, row = _emergency_text()
 
     worker = p.worker()
     p.until(p.gate.exists, "the worker to reach the SMS gateway")
@@ -71,10 +90,7 @@ def test_a_delivery_interrupted_by_sigkill_is_sent_exactly_once(celery_processes
     assert _delivery(row.pk).status == Delivery.Status.SENDING
 
     # Fifteen minutes on, the periodic job takes the abandoned claim back, once.
-    with scopes_disabled():
-        Delivery.objects.filter(pk=row.pk).update(
-            claimed_at=_delivery(row.pk).claimed_at - delivery.STALE_CLAIM - timedelta(minutes=1)
-        )
+    _claim_goes_stale(row)
     tasks.send_due_deliveries.delay()
     tasks.send_due_deliveries.delay()
     tasks.send_deliveries.delay(organization.pk, row.notification_id, row.notification_id)
@@ -83,5 +99,36 @@ def test_a_delivery_interrupted_by_sigkill_is_sent_exactly_once(celery_processes
     sent = p.sent()
     assert [message["to"] for message in sent] == ["+8613900139000"]
     assert "#7" in sent[0]["body"]
+    done = _delivery(row.pk)
+    assert (done.status, done.attempts) == (Delivery.Status.SENT, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_after_the_gateway_accepted_the_text_does_not_double_it(
+    celery_processes,
+):
+    p = celery_processes
+    p.env["COURTYARD_FAULT_SMS_GATE_AT"] = "accepted"
+    _organization, row = _emergency_text()
+
+    worker = p.worker()
+    p.until(p.gate.exists, "the gateway to accept the text")
+    (accepted,) = p.sent()  # it left; the worker has not heard back
+    assert accepted["key"].startswith(f"courtyard-delivery-{row.pk}-")
+    p.kill(worker, signal.SIGKILL)
+    assert worker.returncode == -signal.SIGKILL
+    assert _delivery(row.pk).status == Delivery.Status.SENDING  # never marked sent
+
+    # The periodic job takes the abandoned claim back and sends it again: same key.
+    p.worker()
+    _claim_goes_stale(row)
+    tasks.send_due_deliveries.delay()
+    tasks.send_due_deliveries.delay()
+    p.until(lambda: p.log_lines("worker-1.log", "send_due_deliveries[", "succeeded") >= 2,
+            "the periodic jobs to run")
+
+    assert p.sent() == [accepted]  # one text
+    replays = replays_path(p.outbox).read_text().splitlines()
+    assert [json.loads(line)["key"] for line in replays] == [accepted["key"]]
     done = _delivery(row.pk)
     assert (done.status, done.attempts) == (Delivery.Status.SENT, 1)

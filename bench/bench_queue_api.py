@@ -6,7 +6,10 @@ requests per scenario through Django's test client with the API token of an all-
 admin and of a staff member with one property, and reports per request: CPU milliseconds
 (``time.process_time``: what the web worker spends, whatever else runs on the machine),
 wall-clock p50/p95 and SQL statements (counted on one extra request, so the capture does not
-inflate the timings). ``--profile`` prints cProfile's top functions of the first scenario.
+inflate the timings); first the framework's floor, a bare JSON view behind the same middleware
+(``bench/harness/floor_urls.py``), so that every scenario also reads as a multiple of it.
+``--profile`` prints cProfile's top functions by CPU time over 100 requests of the first
+scenario; ``--pyinstrument`` its wall-clock call tree (where the database wait shows).
 
 Usage::
 
@@ -42,7 +45,9 @@ def _arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tickets", type=int, default=20_000)
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="cProfile (CPU) of scenario 1")
+    parser.add_argument("--pyinstrument", action="store_true",
+                        help="pyinstrument (wall clock) of scenario 1; needs the bench extra")
     parser.add_argument("--json", default="", help="write the results here as JSON")
     return parser.parse_args()
 
@@ -59,7 +64,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
@@ -145,6 +150,41 @@ def measure(label: str, client: Client, path: str, params: dict, requests: int) 
     }
 
 
+def floor(requests: int) -> dict:
+    """CPU per request of a view that only answers JSON, through the same middleware."""
+    with override_settings(ROOT_URLCONF="bench.harness.floor_urls"):
+        client = Client()
+        for _warm in range(5):
+            client.get("/floor/")
+        started = time.process_time()
+        for _request in range(requests):
+            assert client.get("/floor/").status_code == 200
+        return {"scenario": "floor: bare JSON view", "requests": requests,
+                "cpu_ms_mean": round((time.process_time() - started) * 1000 / requests, 2)}
+
+
+def profile(client: Client, path: str, params: dict) -> None:
+    for _warm in range(5):
+        client.get(path, params)
+    if ARGS.pyinstrument:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0005)
+        with profiler:
+            for _n in range(100):
+                client.get(path, params)
+        print(profiler.output_text(unicode=True, color=False))
+    if ARGS.profile:
+        profiler = cProfile.Profile(time.process_time)  # CPU, not the wait on the database
+        profiler.enable()
+        for _n in range(100):
+            client.get(path, params)
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(60)
+        print(out.getvalue())
+
+
 def main() -> None:
     logging.getLogger("axes").setLevel(logging.WARNING)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -159,14 +199,18 @@ def main() -> None:
         staff = Membership.objects.filter(organization=org, role="staff").first().user
         prop = Property.objects.filter(organization=org).order_by("pk").first()
         category = Category.objects.filter(organization=org).order_by("pk").first()
+    load_before = os.getloadavg()
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; {SLUG}: {total} "
-          f"tickets, {open_count} open (seeded now: {added})")
+          f"tickets, {open_count} open (seeded now: {added}); load average "
+          f"{' '.join(f'{n:.2f}' for n in load_before)}")
     path = f"/api/v1/orgs/{SLUG}/tickets/"
     filtered = {"view": "open", "priority": "high", "category": category.pk, "property": prop.pk}
-    results = []
-    header = (f"  {'scenario':<38} {'rows':>4} {'CPU ms':>7} {'p50 ms':>7} {'p95 ms':>7} "
-              f"{'queries':>7}")
+    base = floor(max(ARGS.requests, 200))
+    results = [base]
+    header = (f"  {'scenario':<38} {'rows':>4} {'CPU ms':>7} {'× floor':>7} {'p50 ms':>7} "
+              f"{'p95 ms':>7} {'queries':>7}")
     print(header)
+    print(f"  {base['scenario']:<38} {'':>4} {base['cpu_ms_mean']:>7.2f} {1:>7.1f}")
     for who, user in (("admin", admin), ("staff", staff)):
         token, _created = Token.objects.get_or_create(user=user)
         client = Client(headers={"Authorization": f"Token {token.key}"})
@@ -176,27 +220,24 @@ def main() -> None:
             (f"{who}: ?view=open filtered", filtered),
         ]
         for label, params in scenarios:
-            if ARGS.profile and not results:
-                profiler = cProfile.Profile()
-                profiler.enable()
-                for _n in range(20):
-                    client.get(path, params)
-                profiler.disable()
-                out = io.StringIO()
-                pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
-                print(out.getvalue())
+            if (ARGS.profile or ARGS.pyinstrument) and len(results) == 1:
+                profile(client, path, params)
             result = measure(label, client, path, params, ARGS.requests)
+            result["x_floor"] = round(result["cpu_ms_mean"] / base["cpu_ms_mean"], 1)
             results.append(result)
             print(f"  {label:<38} {result['rows']:>4} {result['cpu_ms_mean']:>7.2f} "
-                  f"{result['wall_ms_p50']:>7.2f} {result['wall_ms_p95']:>7.2f} "
-                  f"{result['queries']:>7}", flush=True)
+                  f"{result['x_floor']:>7.1f} {result['wall_ms_p50']:>7.2f} "
+                  f"{result['wall_ms_p95']:>7.2f} {result['queries']:>7}", flush=True)
+    load_after = os.getloadavg()
+    print(f"load average at the end: {' '.join(f'{n:.2f}' for n in load_after)}")
     if ARGS.json:
         out_path = Path(ARGS.json)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         out_path.write_text(json.dumps({
             "database": connection.settings_dict["NAME"], "vendor": connection.vendor,
             "tickets": total, "open": open_count, "results": results,
-            "load_average": os.getloadavg(), "at": timezone.now().isoformat(),
+            "load_average": {"before": load_before, "after": load_after},
+            "at": timezone.now().isoformat(),
         }, indent=2))
 
 

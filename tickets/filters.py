@@ -76,6 +76,37 @@ def search(queryset, name, value):
     return queryset.filter(matches)
 
 
+def _properties(access: Access):
+    return access.properties().order_by("name")
+
+
+def _buildings(access: Access):
+    return Building.objects.filter(
+        organization=access.organization, property__in=_properties(access)
+    ).select_related("property").order_by("property__name", "name")
+
+
+def _categories(access: Access):
+    return Category.objects.filter(organization=access.organization)
+
+
+def _teams(access: Access):
+    return Team.objects.filter(organization=access.organization)
+
+
+def _assignees(access: Access):
+    return User.objects.filter(
+        memberships__organization=access.organization, memberships__is_active=True
+    ).order_by("full_name")
+
+
+# The choices of each relation filter, narrowed to the caller.
+_CHOICES = {
+    "property": _properties, "building": _buildings, "category": _categories,
+    "team": _teams, "assignee": _assignees,
+}
+
+
 class TicketFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"), method=lambda qs, name, value: search(qs, name, value),
@@ -153,17 +184,9 @@ class TicketFilter(django_filters.FilterSet):
                  access: Access | None = None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         access = access or get_access(request)
-        organization = access.organization
-        properties = access.properties().order_by("name")
-        self.filters["property"].queryset = properties
-        self.filters["building"].queryset = Building.objects.filter(
-            organization=organization, property__in=properties
-        ).select_related("property").order_by("property__name", "name")
-        self.filters["category"].queryset = Category.objects.filter(organization=organization)
-        self.filters["team"].queryset = Team.objects.filter(organization=organization)
-        self.filters["assignee"].queryset = User.objects.filter(
-            memberships__organization=organization, memberships__is_active=True
-        ).order_by("full_name")
+        for name, choices in _CHOICES.items():
+            if name in self.filters:  # the API's filter set keeps only the filters it was given
+                self.filters[name].queryset = choices(access)
 
     def breached_by(self, queryset, name, value):
         first = Q(first_response_breached_at__isnull=False)

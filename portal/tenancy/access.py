@@ -74,17 +74,20 @@ def compute_access(user, organization: Organization) -> Access:
     if not user.is_authenticated or not user.is_active:
         return Access(organization=organization)
     with scopes_disabled():  # the filters below name the organisation explicitly
-        membership = (
-            Membership.objects.filter(organization=organization, user=user, is_active=True)
-            .prefetch_related("properties")
-            .first()
-        )
+        membership = next(iter(
+            Membership.objects.filter(organization=organization, user=user, is_active=True)[:1]
+        ), None)
+        # Ids straight from the link table: no Property rows and no prefetch machinery, which
+        # were a tenth of the staff queue API's CPU (issue #9).
+        scoped = frozenset(
+            Membership.properties.through.objects.filter(membership=membership)
+            .values_list("property_id", flat=True)
+        ) if membership is not None else frozenset()
         residencies = tuple(
             Residency.objects.filter(
                 organization=organization, user=user, is_active=True, verified_at__isnull=False
             ).select_related("unit__building", "unit__property")
         )
-    scoped = frozenset(p.pk for p in membership.properties.all()) if membership else frozenset()
     return Access(organization, membership, residencies, scoped)
 
 

@@ -23,6 +23,17 @@ class TicketFilter(QueueFilter):
     class Meta(QueueFilter.Meta):
         pass
 
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if data is not None:
+            # Only the filters the request names: an absent one would clean to an empty value
+            # and filter nothing, and copying all of them, building their form fields and
+            # their choices' querysets was a third of the queue API's CPU (issue #9). The
+            # queue page renders every field and keeps the full set.
+            self.base_filters = {
+                name: declared for name, declared in self.base_filters.items() if name in data
+            }
+        super().__init__(data, queryset, **kwargs)
+
     def filter_view(self, queryset, name, value):
         # Applied by the view itself (tickets.selectors.ticket_queue), which knows the caller;
         # declared here so that it is validated and documented with the other filters.

@@ -148,7 +148,7 @@ class _TicketFieldsSerializer(serializers.ModelSerializer):
 
 
 # The list reads these columns only (tickets.selectors.ticket_rows): one query, no model
-# instances, relations as joined columns.
+# instances, the names of relations looked up in it.
 LIST_COLUMNS = (
     "number", "title", "status", "priority", "channel",
     "category_id", "category__name", "category__kind", "property_id", "property__name",

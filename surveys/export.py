@@ -14,17 +14,20 @@ from portal.spreadsheet import row as spreadsheet_row
 from .models import Answer, QuestionKind, Response, ResponseStatus, Survey
 
 
-def export_dataset(survey: Survey) -> tablib.Dataset:
+def export_dataset(survey: Survey, *, within: list[int] | None = None) -> tablib.Dataset:
+    """``within``: only the responses from these properties (``scoping.response_reach``)."""
     tz = ZoneInfo(survey.organization.time_zone)
     questions = list(survey.questions.order_by("order", "pk"))
-    responses = (
-        Response.objects.filter(survey=survey, status=ResponseStatus.SUBMITTED)
-        .select_related("property", "building", "unit", "respondent").order_by("pk")
-    )
+    responses = Response.objects.filter(survey=survey, status=ResponseStatus.SUBMITTED)
+    answers = Answer.objects.filter(survey=survey, response__status=ResponseStatus.SUBMITTED)
+    if within is not None:
+        responses = responses.filter(property_id__in=within)
+        answers = answers.filter(response__property_id__in=within)
+    responses = responses.select_related("property", "building", "unit", "respondent").order_by(
+        "pk")
     cells: dict[tuple[int, int], list[str]] = defaultdict(list)
     for response_id, question_id, choice, number, text in (
-        Answer.objects.filter(survey=survey, response__status=ResponseStatus.SUBMITTED)
-        .order_by("pk")
+        answers.order_by("pk")
         .values_list("response_id", "question_id", "choice__text", "number", "text")
     ):
         value = choice if choice is not None else (str(number) if number is not None else text)

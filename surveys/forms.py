@@ -47,13 +47,13 @@ class SurveyForm(forms.ModelForm):
         "opens_at", "closes_at", "one_per", "is_anonymous", "allow_change", "reminder_text",
     ]
 
-    def __init__(self, *args, organization, **kwargs):
+    def __init__(self, *args, access, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["audience_property"].queryset = Property.objects.filter(
-            organization=organization
-        )
+        # Only the caller's properties: a survey aimed elsewhere would be out of their reach.
+        properties = access.properties()
+        self.fields["audience_property"].queryset = properties
         self.fields["audience_building"].queryset = Building.objects.filter(
-            organization=organization
+            organization=access.organization, property__in=properties
         ).select_related("property")
         if self.instance.audience != Audience.INVITED:
             # Invited people come from elsewhere (an event's attendees), never the builder.

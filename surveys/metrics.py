@@ -2,30 +2,22 @@
 a fixed number of aggregate queries.
 
 With ``property_ids``, a survey counts when its audience touches one of those properties (an
-organisation-wide survey touches all of them) and responses are those from those properties;
-``invited`` is the survey's own snapshot at opening, so for an organisation-wide survey
-filtered to some properties the rate is a lower bound.
+organisation-wide survey touches all of them; an event's feedback survey, with the "invited"
+audience, those where its invitees live: see ``surveys.scoping``) and responses are those from
+those properties; ``invited`` is the survey's own snapshot at opening, so for an
+organisation-wide or invited survey filtered to some properties the rate is a lower bound.
 """
 
 import datetime as dt
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 
-from .models import Answer, Audience, Response, ResponseStatus, Survey, SurveyStatus
+from .models import Answer, Response, ResponseStatus, Survey, SurveyStatus
+from .scoping import touching
 from .selectors import average_of, nps_of, rate
 from .services.templates import NPS_DIMENSION, SATISFACTION
-
-
-def _touching(property_ids: list[int] | None) -> Q:
-    if property_ids is None:
-        return Q()
-    return (
-        Q(audience=Audience.ORGANIZATION)
-        | Q(audience__in=[Audience.PROPERTY, Audience.BUILDING],
-            audience_property_id__in=property_ids)
-    )
 
 
 def _responses(property_ids: list[int] | None):
@@ -44,7 +36,7 @@ def survey_engagement(*, organization, property_ids: list[int] | None, start: dt
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     surveys = Survey.objects.filter(
         organization=organization, opened_at__gte=since, opened_at__lt=until,
-    ).filter(_touching(property_ids))
+    ).filter(touching(organization.pk, property_ids))
     totals = surveys.aggregate(surveys=Count("id"), invited=Sum("invited_count"))
     responded = _responses(property_ids).filter(
         organization=organization, survey__in=surveys.values("pk")
@@ -60,7 +52,7 @@ def latest_satisfaction(*, organization, property_ids: list[int] | None) -> dict
         Survey.objects.filter(
             organization=organization, template=SATISFACTION,
             status__in=[SurveyStatus.OPEN, SurveyStatus.CLOSED], opened_at__isnull=False,
-        ).filter(_touching(property_ids)).order_by("-opened_at", "-pk").first()
+        ).filter(touching(organization.pk, property_ids)).order_by("-opened_at", "-pk").first()
     )
     if survey is None:
         return None

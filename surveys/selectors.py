@@ -20,6 +20,7 @@ from .models import (
     Survey,
     SurveyStatus,
 )
+from .scoping import invited_within, reachable
 
 TEXT_LIMIT = 200  # free-text answers listed per question on the page (the export has all)
 
@@ -49,15 +50,18 @@ def surveys_for_owner(access: Access) -> QuerySet:
 
 
 def surveys_for_manager(access: Access) -> QuerySet:
+    """A manager's surveys: every one for all-property managers, otherwise the surveys of the
+    whole organisation and those touching their properties (see ``surveys.scoping``)."""
     if not access.is_manager:
         return Survey.objects.none()
-    return Survey.objects.filter(organization=access.organization).select_related(
-        "audience_property", "audience_building__property"
+    return (
+        Survey.objects.filter(organization=access.organization).filter(reachable(access))
+        .select_related("audience_property", "audience_building__property")
     )
 
 
 def surveys_visible(access: Access) -> QuerySet:
-    """What the API's list shows: everything for managers, open surveys asking an owner."""
+    """What the API's list shows: a manager's surveys, open surveys asking an owner."""
     if access.is_manager:
         return surveys_for_manager(access)
     return surveys_for_owner(access)
@@ -129,16 +133,24 @@ def average_of(distribution: dict[int, int]) -> float | None:
 
 
 def survey_results(survey: Survey, *, property_id: int | None = None,
-                   building_id: int | None = None, text_limit: int = TEXT_LIMIT) -> dict:
+                   building_id: int | None = None, within: list[int] | None = None,
+                   text_limit: int = TEXT_LIMIT) -> dict:
     """Per question: how many answered, counts per choice or score, average, NPS, texts.
 
-    At most six queries whatever the number of responses or questions; the answers carry
+    ``within`` (``scoping.response_reach``): only the responses from these properties, the
+    response rate over the people asked there.
+
+    At most seven queries whatever the number of responses or questions; the answers carry
     their response's state, property and building, so the aggregates read one table.
     """
     answers = Answer.objects.filter(organization_id=survey.organization_id, survey=survey,
                                     submitted=True)
     responses = Response.objects.filter(organization_id=survey.organization_id, survey=survey,
                                         status=ResponseStatus.SUBMITTED)
+    if within is not None:
+        answers = answers.filter(property_id__in=within)
+        responses = responses.filter(property_id__in=within)
+    reached = responses
     if property_id:
         answers = answers.filter(property_id=property_id)
         responses = responses.filter(property_id=property_id)
@@ -173,8 +185,8 @@ def survey_results(survey: Survey, *, property_id: int | None = None,
             if len(texts[question_id]) < text_limit:
                 texts[question_id].append(text)
     total = responses.count()
-    overall = total if not (property_id or building_id) else (
-        response_counts([survey.pk]).get(survey.pk, 0))
+    overall = total if not (property_id or building_id) else reached.count()
+    invited = survey.invited_count if within is None else invited_within(survey, within)
     items = []
     for question in questions:
         item = {"question": question, "id": question.pk, "kind": question.kind,
@@ -200,5 +212,5 @@ def survey_results(survey: Survey, *, property_id: int | None = None,
             row["percent"] = (round(100 * row["count"] / item["answered"], 1)
                               if item["answered"] else 0)
         items.append(item)
-    return {"responses": total, "invited": survey.invited_count,
-            "response_rate": rate(overall, survey.invited_count), "questions": items}
+    return {"responses": total, "invited": invited,
+            "response_rate": rate(overall, invited), "questions": items}

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.api.fields import OrgScopedPrimaryKeyRelatedField, PlausibleDateTimeField
-from portal.tenancy.models import Building, Property
+from portal.tenancy.models import Building
 
 from ..models import Choice, OnePer, Question, QuestionKind, Response, Survey
 
@@ -68,13 +68,14 @@ class SurveyCreateSerializer(serializers.Serializer):
         choices=[c for c in Survey._meta.get_field("audience").choices if c[0] != "invited"],
         required=False, default="organization",
     )
+    # Only the caller's properties: a survey aimed elsewhere would be out of their reach.
     audience_property = PlaceField(
-        scope=lambda access: Property.objects.all(), required=False, allow_null=True,
+        scope=lambda access: access.properties(), required=False, allow_null=True,
         default=None,
     )
     audience_building = PlaceField(
-        scope=lambda access: Building.objects.all(), required=False, allow_null=True,
-        default=None,
+        scope=lambda access: Building.objects.filter(property__in=access.properties()),
+        required=False, allow_null=True, default=None,
     )
     opens_at = PlausibleDateTimeField(required=False, allow_null=True, default=None)
     closes_at = PlausibleDateTimeField(required=False, allow_null=True, default=None)

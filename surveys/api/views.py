@@ -1,7 +1,8 @@
 """Surveys API under /api/v1/orgs/<slug>/: parse, call a service or selector, answer.
 
 Owners see the open surveys asking them and post their own response; managers see and create
-every survey of the organisation and read responses and results. Anything else is a 404.
+the surveys within their reach (``surveys.scoping``) and read responses and results, those of
+their properties only when a survey reaches beyond them. Anything else is a 404.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -19,6 +20,7 @@ from portal.api.base import OrgScopedAPIView, OrgScopedMixin
 
 from .. import services
 from ..models import Choice, OnePer, Question, Response, ResponseStatus, Survey
+from ..scoping import response_reach
 from ..selectors import (
     answered_by,
     survey_get_for_manager,
@@ -134,6 +136,9 @@ class SurveyResponsesView(SurveyAPIMixin, OrgScopedAPIView):
         survey = self.get_survey()
         responses = Response.objects.filter(survey=survey).select_related("respondent")
         if self.access.is_manager:
+            within = response_reach(self.access, survey)
+            if within is not None:
+                responses = responses.filter(property_id__in=within)
             return responses.filter(status=ResponseStatus.SUBMITTED).prefetch_related("answers")
         if survey.is_anonymous:
             return Response.objects.none()  # nothing links an anonymous response to anyone
@@ -203,7 +208,8 @@ class SurveyResultsView(SurveyAPIMixin, OrgScopedAPIView):
             building_id = int(request.query_params.get("building") or 0) or None
         except ValueError as error:
             raise DRFValidationError({"property": ["A number."]}) from error
-        data = survey_results(survey, property_id=property_id, building_id=building_id)
+        data = survey_results(survey, property_id=property_id, building_id=building_id,
+                              within=response_reach(self.access, survey))
         return APIResponse(s.ResultsSerializer(data).data)
 
 

@@ -71,6 +71,17 @@ def clean_survey(survey: Survey) -> None:
         raise ValidationError(errors)
 
 
+def _require_reach(access: Access, survey: Survey) -> None:
+    """A manager limited to some properties aims a survey at those only: aimed elsewhere it
+    would leave their reach (``surveys.scoping``)."""
+    if survey.audience not in (Audience.PROPERTY, Audience.BUILDING):
+        return
+    if not access.covers_property(survey.audience_property_id):
+        field = ("audience_building" if survey.audience == Audience.BUILDING
+                 else "audience_property")
+        raise ValidationError({field: _("Choose one of the properties you look after.")})
+
+
 def survey_create(*, access: Access, **fields) -> Survey:
     require_manager(access)
     unknown = set(fields) - set(SURVEY_FIELDS)
@@ -79,6 +90,7 @@ def survey_create(*, access: Access, **fields) -> Survey:
     survey = Survey(organization=access.organization, created_by=access.membership.user,
                     **fields)
     clean_survey(survey)
+    _require_reach(access, survey)
     with transaction.atomic():
         survey.save()
     return survey
@@ -94,6 +106,7 @@ def survey_update(*, access: Access, survey: Survey, **fields) -> Survey:
                 raise TypeError(f"unknown survey field: {name}")
             setattr(survey, name, value)
         clean_survey(survey)
+        _require_reach(access, survey)
         survey.save()
     return survey
 

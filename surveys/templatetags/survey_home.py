@@ -4,7 +4,8 @@ Each makes a fixed number of queries whatever the number of surveys."""
 from django import template
 
 from surveys.models import ResponseStatus, Survey, SurveyStatus
-from surveys.selectors import answered_by, rate, response_counts, surveys_for_owner
+from surveys.scoping import reach_counts, reachable
+from surveys.selectors import answered_by, rate, surveys_for_owner
 
 register = template.Library()
 LIMIT = 5
@@ -30,11 +31,11 @@ def staff_surveys(context):
     if access is not None and access.is_staff:
         surveys = list(
             Survey.objects.filter(organization=access.organization, status=SurveyStatus.OPEN)
-            .order_by("closes_at", "pk")[:LIMIT]
+            .filter(reachable(access)).order_by("closes_at", "pk")[:LIMIT]
         )
-        counts = response_counts(s.pk for s in surveys)
+        counts = reach_counts(access, surveys)
         for survey in surveys:
-            survey.response_total = counts.get(survey.pk, 0)
-            survey.rate = rate(survey.response_total, survey.invited_count)
+            survey.response_total, invited = counts[survey.pk]
+            survey.rate = rate(survey.response_total, invited)
     return {"surveys": surveys, "current_org": context.get("current_org"),
             "is_manager": access is not None and access.is_manager}

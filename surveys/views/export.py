@@ -6,6 +6,7 @@ from django.utils.text import slugify
 from portal.tenancy.decorators import org_view
 
 from ..export import csv_bytes, export_dataset
+from ..scoping import response_reach
 from ..selectors import survey_get_for_manager
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,11 +26,12 @@ def _name(survey, extension: str) -> str:
 @org_view("manager")
 def export_csv(request, pk: int):
     survey = survey_get_for_manager(request.access, pk)
-    return _download(csv_bytes(export_dataset(survey)), "text/csv; charset=utf-8",
-                     _name(survey, "csv"))
+    data = export_dataset(survey, within=response_reach(request.access, survey))
+    return _download(csv_bytes(data), "text/csv; charset=utf-8", _name(survey, "csv"))
 
 
 @org_view("manager")
 def export_xlsx(request, pk: int):
     survey = survey_get_for_manager(request.access, pk)
-    return _download(export_dataset(survey).export("xlsx"), XLSX, _name(survey, "xlsx"))
+    data = export_dataset(survey, within=response_reach(request.access, survey))
+    return _download(data.export("xlsx"), XLSX, _name(survey, "xlsx"))

@@ -14,7 +14,8 @@ from portal.tenancy.decorators import org_view
 from .. import services
 from ..forms import QuestionForm, SurveyForm, TemplateForm
 from ..models import CHOICE_KINDS, Question, SurveyStatus
-from ..selectors import rate, response_counts, survey_get_for_manager, surveys_for_manager
+from ..scoping import reach_counts
+from ..selectors import rate, survey_get_for_manager, surveys_for_manager
 from .common import show_errors, url
 from .owner import form_questions
 
@@ -22,10 +23,10 @@ from .owner import form_questions
 @org_view("manager")
 def manage_list(request):
     surveys = list(surveys_for_manager(request.access).order_by("-created_at", "-pk")[:200])
-    counts = response_counts(s.pk for s in surveys)
+    counts = reach_counts(request.access, surveys)
     for survey in surveys:
-        survey.response_total = counts.get(survey.pk, 0)
-        survey.rate = rate(survey.response_total, survey.invited_count)
+        survey.response_total, invited = counts[survey.pk]
+        survey.rate = rate(survey.response_total, invited)
     with timezone.override(request.organization.time_zone):
         return render(request, "surveys/manage/list.html", {
             "surveys": surveys, "templates": services.TEMPLATES,
@@ -34,7 +35,7 @@ def manage_list(request):
 
 def _survey_form(request, survey=None):
     data = request.POST if request.method == "POST" else None
-    return SurveyForm(data, instance=survey, organization=request.organization)
+    return SurveyForm(data, instance=survey, access=request.access)
 
 
 @org_view("manager")
@@ -86,11 +87,10 @@ def builder(request, pk: int):
             for field in form.fields.values():
                 field.disabled = True
         questions = list(survey.questions.prefetch_related("choices").order_by("order", "pk"))
-        counts = response_counts([survey.pk])
+        responses, invited = reach_counts(request.access, [survey])[survey.pk]
         return render(request, "surveys/manage/builder.html", {
             "survey": survey, "form": form, "questions": questions,
-            "responses": counts.get(survey.pk, 0),
-            "rate": rate(counts.get(survey.pk, 0), survey.invited_count),
+            "responses": responses, "invited": invited, "rate": rate(responses, invited),
         })
 
 

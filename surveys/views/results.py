@@ -6,9 +6,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from portal.tenancy.decorators import org_view
-from portal.tenancy.models import Building, Property
+from portal.tenancy.models import Building
 
-from ..selectors import rate, response_counts, survey_get_for_manager, survey_results
+from ..scoping import reach_counts, response_reach
+from ..selectors import rate, survey_get_for_manager, survey_results
 
 
 def _int(value) -> int | None:
@@ -36,23 +37,27 @@ def chart_data(results: dict) -> list[dict]:
 def results(request, pk: int):
     survey = survey_get_for_manager(request.access, pk)
     property_id, building_id = filters(request)
-    data = survey_results(survey, property_id=property_id, building_id=building_id)
-    properties = list(Property.objects.filter(organization=request.organization))
-    buildings = list(Building.objects.filter(organization=request.organization)
+    within = response_reach(request.access, survey)
+    data = survey_results(survey, property_id=property_id, building_id=building_id,
+                          within=within)
+    properties = list(request.access.properties())
+    buildings = list(Building.objects.filter(organization=request.organization,
+                                             property__in=properties)
                      .select_related("property"))
     with timezone.override(request.organization.time_zone):
         return render(request, "surveys/manage/results.html", {
             "survey": survey, "results": data, "charts": chart_data(data),
             "properties": properties, "buildings": buildings,
             "property_id": property_id, "building_id": building_id,
-            "query": request.GET.urlencode(),
+            "query": request.GET.urlencode(), "limited": within is not None,
         })
 
 
 @org_view("manager")
 def rate_fragment(request, pk: int):
     survey = survey_get_for_manager(request.access, pk)
-    responses = response_counts([survey.pk]).get(survey.pk, 0)
+    responses, invited = reach_counts(request.access, [survey])[survey.pk]
     return render(request, "surveys/manage/_rate.html", {
-        "survey": survey, "responses": responses, "rate": rate(responses, survey.invited_count),
+        "survey": survey, "responses": responses, "invited": invited,
+        "rate": rate(responses, invited),
     })

@@ -15,7 +15,6 @@ from django_scopes import scopes_disabled
 from communications import bulk, recipients
 from communications.models import Delivery, Notification, QuietHours, Topic
 from communications.services import notify, preferences_save
-from portal.celery import app
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -85,18 +84,20 @@ def test_ids_come_from_the_sequence_so_later_rows_follow(world):
 
 
 @pytest.fixture
-def eager_tasks():
-    """Tasks run in-process when queued (Celery's own switch); yields (name, args) of each."""
+def eager_tasks(settings):
+    """Tasks run in-process when queued (Celery's own switch); yields (name, args) of each.
+
+    Through Django's settings, which Celery reads: assigning ``app.conf`` directly would
+    outlive the test and shadow every later test's ``CELERY_TASK_ALWAYS_EAGER``."""
     started = []
 
     def record(sender=None, args=(), **kwargs):
         started.append((sender.name, tuple(args)))
 
-    app.conf.task_always_eager = True
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     task_prerun.connect(record)
     yield started
     task_prerun.disconnect(record)
-    app.conf.task_always_eager = False
 
 
 def test_a_rolled_back_notify_writes_and_sends_nothing(

@@ -90,6 +90,9 @@ def environment(args, var_dir: Path) -> dict:
         "STATIC_ROOT": str(var_dir / "static"), "MEDIA_ROOT": str(var_dir / "media"),
         "CACHE_KEY_PREFIX": "bench", "CHANNEL_PREFIX": "bench", "LOG_LEVEL": "WARNING",
         "EMAIL_URL": "dummymail://", "CELERY_TASK_ALWAYS_EAGER": "0",
+        # The pool a production deployment turns on (README, DB_POOL_MAX_SIZE); the results
+        # in bench/README.md since 2026-11-27 were measured with it.
+        "DB_POOL_MAX_SIZE": os.environ.get("DB_POOL_MAX_SIZE", "8"),
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }

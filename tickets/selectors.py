@@ -78,7 +78,7 @@ class _RelatedValue(Func):
         # Only names from the models' metadata, quoted, go into the text; no input does.
         quote, sql = connection.ops.quote_name, "%(expressions)s"
         for model, field in self.steps:
-            sql = (f"(SELECT {quote(field.column)} FROM {quote(model._meta.db_table)} "  # noqa: S608
+            sql = (f"(SELECT {quote(field.column)} FROM {quote(model._meta.db_table)} "  # noqa: S608  # nosec B608
                    f"WHERE {quote(model._meta.pk.column)} = {sql})")
         return super().as_sql(compiler, connection, template=sql, **extra_context)
 

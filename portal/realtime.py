@@ -45,28 +45,6 @@ def set_recorder(recorder: Callable[[Batch], None] | None) -> None:
     _recorder = recorder
 
 
-async def _groups_with_members(layer, groups: list[str]) -> set[str]:
-    """The groups that have a socket at all, in one pipelined ZCARD per Redis shard.
-
-    channels-redis spends two round trips per group_send even on an empty group; a job that
-    touches 2,000 tickets mostly addresses groups nobody is watching. An empty group here
-    would have received nothing anyway. Other layers (in-memory in a test) get every group.
-    """
-    if not hasattr(layer, "_group_key") or not hasattr(layer, "consistent_hash"):
-        return set(groups)
-    by_shard: dict[int, list[str]] = {}
-    for group in groups:
-        by_shard.setdefault(layer.consistent_hash(group), []).append(group)
-    watched = set()
-    for index, shard_groups in by_shard.items():
-        pipe = layer.connection(index).pipeline(transaction=False)
-        for group in shard_groups:
-            pipe.zcard(layer._group_key(group))
-        counts = await pipe.execute()
-        watched |= {group for group, count in zip(shard_groups, counts, strict=True) if count}
-    return watched
-
-
 async def _send_all(batch: Batch) -> None:
     layer = get_channel_layer()
     send_many = getattr(layer, "group_send_many", None)
@@ -76,13 +54,9 @@ async def _send_all(batch: Batch) -> None:
         await send_many(batch)
         return
     # Any other layer (in-memory in a test, plain channels-redis): group by group.
-    watched = await _groups_with_members(
-        layer, list(dict.fromkeys(group for groups, _envelope in batch for group in groups))
-    )
     for groups, envelope in batch:
         for group in groups:
-            if group in watched:
-                await layer.group_send(group, envelope)
+            await layer.group_send(group, envelope)
 
 
 def send_now(batch: Batch) -> None:

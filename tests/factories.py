@@ -95,3 +95,11 @@ class ResidencyFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     relation = tenancy.Residency.Relation.OWNER
     verified_at = factory.LazyFunction(timezone.now)
+
+
+def manager_of(organization, properties, email: str):
+    """A manager whose membership covers only ``properties`` (not all of the organisation's)."""
+    return MembershipFactory(
+        organization=organization, user=UserFactory(email=email),
+        role=tenancy.Membership.Role.MANAGER, properties=list(properties),
+    ).user

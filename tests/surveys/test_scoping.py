@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from portal.tenancy.models import Membership
 from surveys.models import Audience
 from surveys.services import survey_create, survey_open_for_invitees, survey_update
 from tests import factories as f
@@ -25,10 +24,7 @@ def near_manager(world):
     """A manager of the owner's property only (not of ``other_property``)."""
     w = world.sunrise
     with scopes_disabled():
-        return f.MembershipFactory(
-            organization=w.org, user=f.UserFactory(email="near@sunrise.test"),
-            role=Membership.Role.MANAGER, properties=[w.property],
-        ).user
+        return f.manager_of(w.org, [w.property], "near@sunrise.test")
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import pytest
 from django_scopes import scopes_disabled
 
-from portal.tenancy.models import Membership
 from tests import factories as f
 
 from .conftest import open_vote
@@ -13,10 +12,7 @@ from .conftest import open_vote
 def far_manager(world):
     w = world.sunrise
     with scopes_disabled():
-        return f.MembershipFactory(
-            organization=w.org, user=f.UserFactory(email="far@sunrise.test"),
-            role=Membership.Role.MANAGER, properties=[w.other_property],
-        ).user
+        return f.manager_of(w.org, [w.other_property], "far@sunrise.test")
 
 
 def test_manager_of_another_property_gets_404_for_the_vote(sunrise, login, far_manager):

@@ -20,15 +20,21 @@ def asgi_server(transactional_db):
     import time
 
     import uvicorn
+    from channels.layers import channel_layers
 
     from portal.asgi import application
+
+    # A fresh channel layer per server: channels-redis binds an instance to the one event loop
+    # receiving on it, and a previous test's server loop may still be winding down its
+    # consumers on a loaded machine ("Two event loops are trying to receive() ...").
+    channel_layers.backends.clear()
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = uvicorn.Server(
         uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning",
-                       lifespan="off")
+                       lifespan="off", timeout_graceful_shutdown=5)
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -44,6 +50,7 @@ def asgi_server(transactional_db):
     yield Live()
     server.should_exit = True
     thread.join(timeout=10)
+    channel_layers.backends.clear()
 
 
 @pytest.fixture(scope="module")

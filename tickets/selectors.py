@@ -149,9 +149,14 @@ def ticket_queue(*, access: Access, view: str = "open") -> QuerySet[Ticket]:
 
 
 def ticket_queue_counts(*, access: Access) -> dict[str, int]:
-    """How many tickets each queue view holds, in one query."""
+    """How many tickets each queue view holds, in one query.
+
+    Every view is a subset of the open tickets: naming them first lets the database read only
+    those (an index on organisation and status) rather than all of an organisation's tickets,
+    finished ones included (issue #9: 200 → 90 ms for 50,000 open of 202,000).
+    """
     now, user_id = timezone.now(), actor_id(access)
-    return ticket_list_for(access=access).aggregate(
+    return ticket_list_for(access=access).filter(status__in=OPEN_STATUSES).aggregate(
         **{
             view: Count("pk", filter=_view_filter(view, user_id=user_id, now=now))
             for view in QUEUE_VIEWS

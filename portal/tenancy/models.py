@@ -35,10 +35,16 @@ class Organization(models.Model):
         return self.name
 
 
-class TenantModel(models.Model):
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, verbose_name=_("organisation")
+def organization_key(**options) -> models.ForeignKey:
+    """The tenant key of every tenant model. ``db_index=False`` for the tables whose every
+    index leads with the organisation: there a single-column index only costs writes."""
+    return models.ForeignKey(
+        Organization, on_delete=models.CASCADE, verbose_name=_("organisation"), **options
     )
+
+
+class TenantModel(models.Model):
+    organization = organization_key()
 
     objects = _scoped()
 

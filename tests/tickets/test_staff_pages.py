@@ -67,6 +67,21 @@ def test_queue_views_show_their_counts(desk, login):
     assert "My tickets" in mine.content.decode()
 
 
+def test_queue_pages_take_their_length_from_the_tab_count_unless_filtered(desk, login):
+    for index in range(52):
+        desk.submit(title=f"Ticket {index}")
+    desk.submit(priority=Priority.URGENT, title="Water everywhere")
+    client = login(desk.w.staff)
+    second = client.get(queue_url(desk.w, page=2)).context["page"]
+    assert second.paginator.count == 53 and len(second.object_list) == 3
+    # A filter narrows the list below the tab's count: the page counts it for itself.
+    urgent = client.get(queue_url(desk.w, priority=Priority.URGENT)).context["page"]
+    assert urgent.paginator.count == 1 and urgent.paginator.num_pages == 1
+    # The sort order alone leaves the count alone.
+    newest = client.get(queue_url(desk.w, sort="newest", page=2)).context["page"]
+    assert newest.paginator.count == 53 and len(newest.object_list) == 3
+
+
 def test_queue_filters_by_category_priority_and_status(desk, login):
     repair = desk.submit(priority=Priority.HIGH)
     complaint = desk.submit(category=desk.complaint, title="Noise at night")

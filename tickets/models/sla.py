@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.tenancy.models import TenantModel
+from portal.tenancy.models import TenantModel, organization_key
 
 from ..sla import WorkCalendar
 from ..sla.calendar import is_supported_country, parse_hours, parse_weekly_hours
@@ -244,6 +244,8 @@ class SlaEscalation(TenantModel):
     inserts nothing and therefore notifies nobody again.
     """
 
+    # Its unique index leads with the organisation.
+    organization = organization_key(db_index=False)
     ticket = models.ForeignKey(
         "tickets.Ticket", on_delete=models.CASCADE, related_name="escalations",
         verbose_name=_("ticket"),

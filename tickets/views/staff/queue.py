@@ -44,6 +44,14 @@ def _tickets(access, view: str):
     )
 
 
+def _narrowed(filters: TicketFilter) -> bool:
+    """Whether a filter (other than the sort order) leaves out some of the view's tickets."""
+    if not filters.is_valid():
+        return True
+    return any(value not in (None, "") for name, value in filters.form.cleaned_data.items()
+               if name != "sort")
+
+
 @org_view("staff")
 def queue(request):
     access = request.access
@@ -51,11 +59,15 @@ def queue(request):
     if view not in VIEW_NAMES:
         view = DEFAULT_VIEW
     filters = TicketFilter(request.GET, queryset=_tickets(access, view), access=access)
-    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = ticket_queue_counts(access=access)
+    paginator = Paginator(filters.qs, PAGE_SIZE)
+    if view in counts and not _narrowed(filters):
+        # The tab's count is this list's length: no second count over the open tickets.
+        paginator.count = counts[view]
+    page = paginator.get_page(request.GET.get("page"))
     now = timezone.now()
     for ticket in page:
         ticket.countdown = countdown(ticket, now)
-    counts = ticket_queue_counts(access=access)
     tabs = [(key, label, counts.get(key)) for key, label in VIEWS]
     return render(request, "tickets/staff/queue.html", {
         "filters": filters, "page": page, "tabs": tabs, "view": view,

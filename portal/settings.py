@@ -319,6 +319,9 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 TICKETS_REOPEN_WINDOW_DAYS = env.int("TICKETS_REOPEN_WINDOW_DAYS", default=7)
 TICKETS_AUTO_CLOSE_DAYS = env.int("TICKETS_AUTO_CLOSE_DAYS", default=7)
 TICKETS_OWNER_REMINDER_HOURS = env.int("TICKETS_OWNER_REMINDER_HOURS", default=24)
+# How many worker processes the SLA job spreads over when more than one batch is due (the
+# worker's --concurrency is 2): the parts claim disjoint tickets (SKIP LOCKED).
+TICKETS_SLA_PROCESSES = env.int("TICKETS_SLA_PROCESSES", default=2)
 
 # --- Internationalisation ----------------------------------------------------------------
 

@@ -9,7 +9,16 @@ from .services import jobs, sla_job
 
 @shared_task(ignore_result=True)
 def sla_check() -> int:
-    """Fire the escalation levels reached since the last run."""
+    """Fire the escalation levels reached since the last run; with a backlog, other worker
+    processes take a share of it (``sla_check_share``), each claiming other tickets."""
+    for _helper in range(sla_job.sla_helpers_wanted()):
+        sla_check_share.apply_async(expires=55)
+    return sla_job.sla_process_due().fired
+
+
+@shared_task(ignore_result=True)
+def sla_check_share() -> int:
+    """A share of a backlog: the same job, on the due tickets nobody else has claimed."""
     return sla_job.sla_process_due().fired
 
 

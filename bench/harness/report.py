@@ -38,7 +38,8 @@ def table(results: list[dict]) -> str:
         if r.get("kind") == "job":
             lines.append(f"{r['scenario']:<38} {'':>5} {r['tickets']:>6} "
                          f"{'':>8} {'':>8} {'':>8} {'':>7} {'':>15} {'':>5} "
-                         f"{r['queries']:>4}  {r['seconds']:.3f} s of {r['open_tickets']} open"
+                         f"{_fmt(r.get('queries'), 4)}  {r['seconds']:.3f} s of "
+                         f"{r['open_tickets']} open"
                          f"{_budget(r)}")
             continue
         if r.get("kind") == "fanout":

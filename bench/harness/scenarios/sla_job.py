@@ -1,15 +1,18 @@
-"""The SLA job in-process (``tickets.services.sla_process_due``), as beat's task runs it.
+"""The SLA job (``tickets.services.sla_process_due``), as beat's task runs it.
 
-First on the due tickets (put back as before any run: no escalations, check a minute ago —
-so every run measures the same work), then once more with nothing due: its cost must
-follow the due tickets, not the table. Delivery to communications runs for real (notification
-rows, live messages after commit); the Celery tasks it queues are purged before the worker
-starts (run.py). With ``--profile``, a pyinstrument profile of the first run.
+First in this process on the due tickets (put back as before any run: no escalations, check
+a minute ago — so every run measures the same work), then once more with nothing due: its
+cost must follow the due tickets, not the table; then the same backlog shared by the worker
+processes that ``tickets.tasks.sla_check`` asks for, which the budget applies to. Delivery
+to communications runs for real (notification rows, live messages after commit); the Celery
+tasks it queues are purged before the worker starts (run.py). With ``--profile``, a
+pyinstrument profile of the first run.
 """
 
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -18,6 +21,7 @@ from tickets.models import OPEN_STATUSES, SlaEscalation, Ticket, TimelineEntry
 from tickets.services import sla_process_due
 
 from ..seed.tickets import DUE_TEXT
+from ..sla_processes import sla_in_processes
 
 NAME = "sla_job"
 NEEDS_PROCESSES = False
@@ -73,9 +77,16 @@ def run(ctx) -> list[dict]:
     with scopes_disabled():
         open_tickets = Ticket.objects.filter(status__in=OPEN_STATUSES).count()
     profile = ctx.run_dir / "sla_job.profile.html" if ctx.args.profile else None
-    first = _timed(f"SLA job, {due} due", open_tickets, profile)
-    # The issue's budget is for 2,000 due tickets; at a smaller scale it is only looser.
-    first["budget"] = "<= 1 s"
-    first["budget_ok"] = first["seconds"] <= 1.0
+    first = _timed(f"SLA job, {due} due, one process", open_tickets, profile)
     second = _timed("SLA job, nothing due", open_tickets)
-    return [first, second]
+    # The backlog as the worker runs it: tickets.tasks.sla_check shares it between processes.
+    # The issue's budget is for 2,000 due tickets; at a smaller scale it is only looser.
+    reset_due()
+    processes = settings.TICKETS_SLA_PROCESSES
+    shared = sla_in_processes(processes)
+    third = {"scenario": f"SLA job, {due} due, {processes} worker processes", "kind": "job",
+             "open_tickets": open_tickets, "tickets": shared["tickets"],
+             "levels_fired": shared["fired"], "breaches": shared["breaches"],
+             "seconds": shared["seconds"], "queries": None, "failures": 0,
+             "budget": "<= 1 s", "budget_ok": shared["seconds"] <= 1.0}
+    return [first, second, third]

@@ -138,7 +138,9 @@ else:
     # advice for ASGI is no persistent connections, or the driver's pool (one per process).
     # The pool is opt-in (DB_POOL_MAX_SIZE > 0): the 30-minute soak and the benchmarks ran
     # with it, but two of four runs of the browser tests (uvicorn in a thread of the test
-    # process) stalled with it on a loaded machine, and the cause is not understood yet.
+    # process) stalled with it on a loaded machine. The same stall later showed without the
+    # pool (a channel layer shared between test servers, fixed in tests/browser/conftest.py);
+    # the pool has not been re-tried as the default since.
     # The planner searches every order of a query's joins up to join_collapse_limit (8):
     # reading one ticket with its eight relations planned 9-40 ms for 0.7 ms of execution
     # (EXPLAIN ANALYZE, issue #9); at 4 it plans in 1.3 ms and picks the same plan. Django

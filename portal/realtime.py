@@ -22,6 +22,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from portal.tenancy.memory import forget_people
+
 logger = logging.getLogger("courtyard.live")
 
 SESSION_CLOSED = "session.closed"
@@ -144,7 +146,9 @@ def close_user_sockets_on_commit(user_id: int, *, reconnect: bool = False) -> No
     not stay authenticated (DESIGN §10); the browser stops trying. After a lost membership or
     residency or a changed property scope (``reconnect=True``) the browser reconnects at once
     and the server chooses its groups again: the old ones are gone, no event of them follows.
+    Either way, what the web processes remember of the person's access is read again.
     """
+    forget_people(user_id)
     group_send_on_commit(
         user_group(user_id), {"type": GROUPS_CHANGED if reconnect else SESSION_CLOSED}
     )

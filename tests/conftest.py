@@ -1,11 +1,13 @@
 """One realistic world for every test: two organisations, properties, staff in and out of
 scope, owners of different units (STYLE: Alice, Bob and Charlie, across tenants)."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 from django_scopes import scopes_disabled
 
+from portal.generations import clear_process_memory
 from portal.tenancy.models import Membership, Residency
 
 from . import factories as f
@@ -41,7 +43,30 @@ def _clean_cache(settings):
     keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
     if keys:
         client.delete(*keys)
+    clear_process_memory()
     yield
+
+
+# Query budgets are for a cold request: what each web process remembers between requests
+# (portal.generations) is forgotten before every counted block.
+@pytest.fixture
+def django_assert_num_queries(django_assert_num_queries):
+    return _cold(django_assert_num_queries)
+
+
+@pytest.fixture
+def django_assert_max_num_queries(django_assert_max_num_queries):
+    return _cold(django_assert_max_num_queries)
+
+
+def _cold(assert_queries):
+    @contextmanager
+    def counted(*args, **kwargs):
+        clear_process_memory()
+        with assert_queries(*args, **kwargs) as context:
+            yield context
+
+    return counted
 
 
 @dataclass

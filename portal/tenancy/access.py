@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.http import Http404
 from django_scopes import scopes_disabled
 
+from . import memory
 from .models import Membership, Organization, Property, Residency
 
 ROLE_RANK = {"resident": 0, "staff": 1, "manager": 2, "admin": 3}
@@ -92,7 +93,8 @@ def compute_access(user, organization: Organization) -> Access:
 
 
 def get_access(request) -> Access:
-    """The caller's access to ``request.organization``, computed once per user and request.
+    """The caller's access to ``request.organization``, computed once per user and request,
+    and remembered between requests until it changes (:mod:`.memory`).
 
     Keyed on the user because DRF authenticates inside the view, after middleware ran.
     """
@@ -103,7 +105,14 @@ def get_access(request) -> Access:
     cached = getattr(request, "_tenancy_access", None)
     if cached is not None and cached[0] == user.pk:
         return cached[1]
-    access = compute_access(user, organization)
+    if user.is_authenticated and user.is_active:
+        access = memory.reads.get(
+            ("access", user.pk, organization.pk),
+            (memory.ORGANIZATIONS, memory.person(user.pk)),
+            lambda: compute_access(user, organization),
+        )
+    else:
+        access = Access(organization=organization)
     request._tenancy_access = (user.pk, access)
     return access
 

@@ -6,3 +6,6 @@ class TenancyConfig(AppConfig):
     name = "portal.tenancy"
     label = "tenancy"
     verbose_name = _("Tenancy")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -3,7 +3,16 @@ from django.urls import Resolver404, resolve
 from django_scopes import scope, scopes_disabled
 from rest_framework.exceptions import NotFound
 
+from . import memory
 from .models import Organization
+
+
+def organization_for(slug: str) -> Organization | None:
+    """The active organisation with this slug, remembered until an organisation changes."""
+    return memory.reads.get(
+        ("organization", slug), (memory.ORGANIZATIONS,),
+        lambda: Organization.objects.filter(slug=slug, is_active=True).first(),
+    )
 
 
 class TenantMiddleware:
@@ -29,7 +38,7 @@ class TenantMiddleware:
         slug = match.kwargs.get("org_slug")
         if slug is None:
             return self.get_response(request)
-        organization = Organization.objects.filter(slug=slug, is_active=True).first()
+        organization = organization_for(slug)
         if organization is None:
             if request.path_info.startswith("/api/"):
                 return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)

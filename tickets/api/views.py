@@ -24,6 +24,7 @@ from portal.api.base import OrgScopedListAPIView, OrgScopedMixin
 
 from .. import services
 from ..faq import faq_match
+from ..memory import remembered_list
 from ..models import (
     Attachment,
     CannedResponse,
@@ -113,6 +114,14 @@ class TicketListView(TicketAPIMixin, generics.ListCreateAPIView):
         if self.request.method == "POST":
             return s.TicketCreateSerializer
         return s.TicketListSerializer
+
+    def list(self, request, *args, **kwargs):
+        # Remembered until a ticket of the organisation or the caller's access changes.
+        data = remembered_list(
+            request, self.organization.pk, lambda: super(TicketListView, self).list(
+                request, *args, **kwargs).data,
+        )
+        return Response(data)
 
     def create(self, request, *args, **kwargs):
         form = self.get_serializer(data=request.data)

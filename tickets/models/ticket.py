@@ -13,6 +13,7 @@ from portal.tenancy.models import Asset, Property, TenantModel, Unit, organizati
 
 from .choices import OPEN_STATUSES, Channel, Priority, Status
 from .describe import describe
+from .queryset import ticket_manager
 from .sla import SlaPolicy
 from .teams import Category, Team
 
@@ -53,6 +54,8 @@ class Ticket(TenantModel):
     Channel = Channel
 
     organization = organization_key(db_index=False)
+
+    objects = ticket_manager()
 
     number = models.PositiveIntegerField(_("number"), editable=False)
     property = models.ForeignKey(

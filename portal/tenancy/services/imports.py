@@ -20,6 +20,7 @@ from portal.accounts.services import invitation_create
 
 from .. import importing
 from ..importing import ImportRejected, Kind, RowError
+from ..memory import forget_people
 from ..models import Building, Organization, Residency, Unit
 
 BATCH = 500
@@ -130,6 +131,8 @@ def _import_residents(
     Residency.objects.bulk_update(
         changed, ["relation", "is_active", "verified_at", "verified_by"], batch_size=BATCH
     )
+    # bulk_create and bulk_update send no signal: these people's access is read again.
+    forget_people(*(residency.user_id for residency in [*new_residencies, *changed]))
     summary.created, summary.updated = len(new_residencies), len(changed)
     summary.invitations_sent = _invite(organization, plan, imported_by, now)
     return summary

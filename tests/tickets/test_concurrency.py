@@ -12,6 +12,7 @@ from tickets.models import SlaEscalation, Status, Ticket, TimelineEntry
 from tickets.services import TicketConflict, sla_process_due, ticket_accept
 
 from .conftest import at, make_desk
+from .sla_entries import listed_levels
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -101,7 +102,11 @@ def test_two_sla_workers_at_once_fire_each_level_once(desk, clock):
     assert all(kind == "ok" for kind, _ in outcomes), outcomes
     fired = sum(run.fired for _, run in outcomes)
     assert fired == SlaEscalation.objects.count() == 30 * 3
-    assert TimelineEntry.objects.filter(kind="escalation").count() == 30 * 3
+    # One entry per ticket (each was claimed by one worker), each level listed once.
+    assert TimelineEntry.objects.filter(kind="escalation").count() == 30
+    assert listed_levels(TimelineEntry.objects.all()) == sorted(
+        SlaEscalation.objects.values_list("ticket_id", "timer", "percent")
+    )
     assert sum(run.tickets for _, run in outcomes) == 30  # no ticket handled twice
     assert not Ticket.objects.filter(first_response_breached_at__isnull=True).exists()
     assert sla_process_due().fired == 0

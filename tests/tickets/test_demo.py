@@ -25,6 +25,8 @@ from tickets.models import (
 )
 from tickets.services import sla_process_due
 
+from .sla_entries import listed_levels
+
 
 @pytest.fixture
 def seeded(db, settings, tmp_path):
@@ -86,6 +88,12 @@ def test_rows_agree_with_the_lifecycle_and_the_sla_engine(seeded):
     assert not breached.exclude(first_response_breached_at=F("first_response_due_at")).exists()
     assert sunrise(SlaEscalation).filter(timer="first_response", percent=100).count() == (
         breached.count()
+    )
+    # Each escalation row is listed by one timeline entry, of the run that fired it.
+    entries = sunrise(TimelineEntry).filter(kind="escalation")
+    assert all(set(entry.data) == {"levels"} for entry in entries)
+    assert listed_levels(entries) == sorted(
+        sunrise(SlaEscalation).values_list("ticket_id", "timer", "percent")
     )
     # Every status change is on the timeline, in order.
     last = {}

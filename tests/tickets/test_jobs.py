@@ -60,12 +60,20 @@ def test_each_level_fires_once_and_a_breach_is_recorded_when_it_happens(desk, cl
         ("resolution", 75), ("resolution", 100), ("resolution", 150),
     ]
     assert sla_process_due().fired == 0
-    entries = TimelineEntry.objects.filter(ticket=ticket, kind="escalation")
-    assert entries.count() == 6 and not entries.filter(is_public=True).exists()
-    assert entries.first().data == {
+    # One entry per run that fired something: the three first-response runs, then the run
+    # that caught up over all three resolution levels, which lists them in the order reached.
+    entries = TimelineEntry.objects.filter(ticket=ticket, kind="escalation").order_by("pk")
+    assert entries.count() == 4 and not entries.filter(is_public=True).exists()
+    assert entries.first().data == {"levels": [{
         "timer": "first_response", "percent": 75, "notify": "assignee",
         "reached_at": at(2026, 3, 10, 13).astimezone(dt.UTC).isoformat(),
-    }
+    }]}
+    assert [(level["timer"], level["percent"], level["notify"], level["reached_at"])
+            for level in entries.last().data["levels"]] == [
+        ("resolution", 75, "assignee", at(2026, 3, 12, 12, 15).astimezone(dt.UTC).isoformat()),
+        ("resolution", 100, "team_lead", at(2026, 3, 13, 10).astimezone(dt.UTC).isoformat()),
+        ("resolution", 150, "manager", at(2026, 3, 16, 14, 30).astimezone(dt.UTC).isoformat()),
+    ]
 
 
 def test_a_paused_ticket_does_not_escalate(desk, clock):

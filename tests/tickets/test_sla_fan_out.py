@@ -36,7 +36,11 @@ def test_two_levels_due_at_once_are_told_at_the_highest_only(desk, clock, live):
     clock.move_to(at(2026, 3, 10, 14, 30), tick=False)
     got = live(sla_process_due, people)
     assert sorted(SlaEscalation.objects.values_list("percent", flat=True)) == [75, 100]
-    assert TimelineEntry.objects.filter(ticket=ticket, kind="escalation").count() == 2
+    # One timeline entry for the run, listing both levels.
+    [entry] = TimelineEntry.objects.filter(ticket=ticket, kind="escalation")
+    assert [(level["percent"], level["notify"]) for level in entry.data["levels"]] == [
+        (75, "assignee"), (100, "team_lead"),
+    ]
     assert desk.reload(ticket).first_response_breached_at == at(2026, 3, 10, 14)
     # One set of notifications, at the breach's rung: the team lead; not the assignee too.
     assert [n.recipient_id for n in _notifications()] == [desk.w.manager.pk]

@@ -13,6 +13,7 @@ from tickets.models import SlaEscalation, TimelineEntry
 from tickets.services import sla_job
 
 from .conftest import at
+from .sla_entries import listed_levels
 
 
 def _until_idle(finished: queue.Queue) -> list[str]:
@@ -59,5 +60,9 @@ def test_a_backlog_is_shared_through_the_broker_and_each_level_fires_once(
     assert finished.count(tasks.sla_check.name) == finished.count(tasks.sla_check_share.name) == 1
     with scopes_disabled():
         assert SlaEscalation.objects.count() == 5 * 3
-        assert TimelineEntry.objects.filter(kind="escalation").count() == 5 * 3
+        # Each ticket was claimed by one process: one entry listing its three levels.
+        assert listed_levels(TimelineEntry.objects.all()) == sorted(
+            SlaEscalation.objects.values_list("ticket_id", "timer", "percent")
+        )
+        assert TimelineEntry.objects.filter(kind="escalation").count() == 5
     assert sla_job.sla_helpers_wanted() == 0 and tasks.sla_check() == 0

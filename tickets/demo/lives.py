@@ -3,9 +3,10 @@
 Each ticket is planned as the services would have left it: a number from the organisation's
 counter, the SLA policy and targets of its category and priority, due times from the SLA
 engine, every escalation level the job would have fired by now (the SlaEscalation row, the
-internal timeline entry, the breach moment), pauses while waiting on the owner counted in
-business time, and the next SLA check of open tickets. Written with bulk inserts: calling the
-services 2,000 times would take minutes, and their clock is "now", not the past.
+internal timeline entry of the run that fired it, the breach moment), pauses while waiting on
+the owner counted in business time, and the next SLA check of open tickets. Written with bulk
+inserts: calling the services 2,000 times would take minutes, and their clock is "now", not
+the past.
 """
 
 import datetime as dt
@@ -364,6 +365,10 @@ class Planner:
                   paused=t.paused_business_time),
         ]
         fired = set()
+        # One entry per job run, listing the levels it fired. The job runs every minute, so a
+        # level fires in a run of its own shortly after it is reached; those reached in the
+        # last minute share the run at ``now``.
+        runs: dict[dt.datetime, list[dict]] = {}
         for level in pending_levels(calendar, timers, t.policy.ladder, set()):
             if level.percent == BREACH_PERCENT:
                 setattr(t, f"{level.timer}_due_at", level.reached_at)
@@ -377,10 +382,12 @@ class Planner:
                 organization=t.organization, ticket=t, timer=level.timer, percent=level.percent,
                 notify=level.notify, reached_at=level.reached_at, fired_at=at,
             ))
-            self.record(life, Kind.ESCALATION, at, None, public=False, data={
+            runs.setdefault(at, []).append({
                 "timer": level.timer, "percent": level.percent, "notify": level.notify,
                 "reached_at": level.reached_at.isoformat(),
             })
+        for at, levels in runs.items():
+            self.record(life, Kind.ESCALATION, at, None, public=False, data={"levels": levels})
         if t.status in OPEN_STATUSES:
             _due, next_at = apply_sla(t, calendar, fired, now)
             t.next_sla_check_at = next_at

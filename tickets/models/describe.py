@@ -2,8 +2,9 @@
 (a ``TimelineEntry``'s kind, statuses and data)."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
+from ..sla.timers import BREACH_PERCENT
 from .choices import Priority, Status, Timer
 
 
@@ -37,6 +38,45 @@ def _label(choices, value) -> str:
         return str(value)
 
 
+def escalation_levels(data: dict) -> list[dict]:
+    """The levels an escalation entry records, in the order they were reached: one job run
+    writes one entry per ticket, ``{"levels": [{timer, percent, notify, reached_at}, …]}``;
+    entries written before that hold one level's keys at the top."""
+    if "levels" in data:
+        return list(data["levels"])
+    return [data] if "timer" in data else []
+
+
+def _escalation(data: dict) -> str:
+    """A sentence per timer, in the order of its first level: "First response target
+    missed." for one level; "First response target missed: 75%, 100%, 150% of the target
+    reached." when one run fired several."""
+    by_timer: dict[str, list[int]] = {}
+    for level in escalation_levels(data):
+        by_timer.setdefault(level.get("timer"), []).append(level.get("percent"))
+    sentences = []
+    for name, percents in by_timer.items():
+        timer = _label(Timer, name)
+        missed = BREACH_PERCENT in percents
+        if len(percents) == 1 and missed:
+            sentences.append(_("%(timer)s target missed.") % {"timer": timer})
+        elif len(percents) == 1:
+            sentences.append(_("%(timer)s: %(percent)s%% of the target reached.") % {
+                "timer": timer, "percent": percents[0],
+            })
+        else:
+            # Translators: between the percents of escalation levels, as in "75%, 100%".
+            shown = pgettext("list", ", ").join(
+                _("%(percent)s%%") % {"percent": percent} for percent in percents
+            )
+            if missed:
+                text = _("%(timer)s target missed: %(percents)s of the target reached.")
+            else:
+                text = _("%(timer)s: %(percents)s of the target reached.")
+            sentences.append(text % {"timer": timer, "percents": shown})
+    return " ".join(sentences)
+
+
 def describe(entry) -> str:
     """One sentence for system entries; empty for replies and notes (their body says it)."""
     data = entry.data or {}
@@ -59,12 +99,7 @@ def describe(entry) -> str:
             "old": data.get("from_name", ""), "new": data.get("to_name", ""),
         }
     if entry.kind == "escalation":
-        timer = _label(Timer, data.get("timer"))
-        if data.get("percent") == 100:
-            return _("%(timer)s target missed.") % {"timer": timer}
-        return _("%(timer)s: %(percent)s%% of the target reached.") % {
-            "timer": timer, "percent": data.get("percent"),
-        }
+        return _escalation(data)
     if entry.kind == "rating":
         rating = data.get("rating", 0)
         return ngettext("Rated %(rating)d star.", "Rated %(rating)d stars.", rating) % {

@@ -4,6 +4,8 @@ SELECT … FOR UPDATE SKIP LOCKED where the database has it: two workers split t
 instead of repeating it.
 """
 
+from collections.abc import Sequence
+
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django_scopes import scopes_disabled
@@ -13,10 +15,19 @@ from ..models import Ticket
 MAX_BATCHES = 100
 
 
-def claim(tickets: QuerySet, batch_size: int) -> list[Ticket]:
+def _locked(tickets: QuerySet) -> QuerySet:
     if connection.features.has_select_for_update_skip_locked:
-        tickets = tickets.select_for_update(skip_locked=True, of=("self",))
-    return list(tickets[:batch_size])
+        return tickets.select_for_update(skip_locked=True, of=("self",))
+    return tickets
+
+
+def claim(tickets: QuerySet, batch_size: int) -> list[Ticket]:
+    return list(_locked(tickets)[:batch_size])
+
+
+def claim_rows(tickets: QuerySet, fields: Sequence[str], batch_size: int) -> list[tuple]:
+    """``claim`` as plain rows of ``fields``, for a job that builds no model instances."""
+    return list(_locked(tickets).values_list(*fields)[:batch_size])
 
 
 def in_batches(work, batch_size: int) -> int:

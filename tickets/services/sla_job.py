@@ -12,7 +12,7 @@ import math
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -22,6 +22,7 @@ from django_scopes import scopes_disabled
 from communications.services import notify_batch
 from portal.tenancy.models import Organization
 
+from ..memory import forget as forget_ticket_lists
 from ..models import SlaEscalation, SlaPolicy, Team, Ticket, TimelineEntry
 from ..notify import (
     NOTIFY_RANK,
@@ -41,23 +42,60 @@ from ..sla.timers import (
     DueLevel,
     Level,
 )
-from .claims import MAX_BATCHES, claim
+from .claims import MAX_BATCHES, claim_rows
 from .timers import SLA_FIELDS, apply_sla
 
 # Tickets per SLA claim: each batch costs a few statements whatever its size.
 SLA_BATCH_SIZE = 500
 # Tickets per SLA transaction: each person gets one escalation message per round. Their rows
-# stay locked until it commits (about a second for 2,000 tickets).
+# stay locked until it commits (about half a second for 2,000 tickets).
 ROUND_SIZE = 5_000
-# The ticket columns the SLA job and its notifications read: the others (the description,
-# and timestamps the job overwrites, whose parsing was a tenth of the job's CPU) stay in the
-# database. Every other SLA field is assigned by apply_sla() before it is read.
-JOB_FIELDS = (
-    "organization_id", "number", "property_id", "unit_id", "title", "priority", "status",
-    "requester_id", "filed_by_id", "assignee_id", "team_id", "policy_id",
-    "first_response_target_minutes", "resolution_target_minutes", "resolution_due_at",
-    "paused_business_time", "first_response_breached_at", "resolution_breached_at",
-    "first_responded_at", "created_at",
+
+
+@dataclass(slots=True, eq=False)
+class JobTicket:
+    """A claimed ticket as the SLA job and its notifications read it.
+
+    The fields without a default are the ticket's id and the columns the job reads
+    (``JOB_FIELDS``), in that order: a row of the claim. The others (the description, and
+    timestamps the job overwrites) stay in the database; the SLA fields apply_sla() assigns
+    before reading them, and the organisation and team come from the run's cache. Plain
+    attributes rather than a Ticket: model instances for 2,000 claimed tickets cost more CPU
+    than reading their rows.
+    """
+
+    pk: int
+    organization_id: int
+    number: int
+    property_id: int
+    unit_id: int | None
+    title: str
+    priority: str
+    status: str
+    requester_id: int
+    filed_by_id: int | None
+    assignee_id: int | None
+    team_id: int | None
+    policy_id: int | None
+    first_response_target_minutes: int | None
+    resolution_target_minutes: int | None
+    resolution_due_at: dt.datetime | None
+    paused_business_time: dt.timedelta
+    first_response_breached_at: dt.datetime | None
+    resolution_breached_at: dt.datetime | None
+    first_responded_at: dt.datetime | None
+    created_at: dt.datetime
+    # Assigned by apply_sla() (the rest of SLA_FIELDS) and by _RunCache.attach().
+    first_response_due_at: dt.datetime | None = None
+    next_due_at: dt.datetime | None = None
+    next_sla_check_at: dt.datetime | None = None
+    organization: Organization | None = None
+    team: Team | None = None
+
+
+# The ticket columns the SLA job and its notifications read.
+JOB_FIELDS = tuple(
+    field.name for field in fields(JobTicket) if field.default is MISSING and field.name != "pk"
 )
 
 
@@ -82,9 +120,10 @@ class _RunCache:
         self.managers: ManagerScopes = {}
         self._managers_read: set[int] = set()
 
-    def attach(self, tickets: list[Ticket]) -> None:
-        """Give the tickets their organisation, policy and team from the cache (a query per
-        kind the run has not seen yet) instead of a copy of each joined into every row."""
+    def attach(self, tickets: list[JobTicket]) -> None:
+        """Read the tickets' organisations, policies and teams the run has not seen yet (a
+        query per kind) rather than a copy of each joined into every row; give each ticket
+        its organisation and team."""
         for queryset, cache, field in (
             (Organization.objects.all(), self.organizations, "organization"),
             # A policy comes with its calendar and the calendar's exceptions.
@@ -95,11 +134,10 @@ class _RunCache:
             ids = {getattr(ticket, f"{field}_id") for ticket in tickets} - {None} - set(cache)
             if ids:
                 cache.update(queryset.in_bulk(ids))
-            descriptor = Ticket._meta.get_field(field)
-            for ticket in tickets:
-                related_id = getattr(ticket, f"{field}_id")
-                if related_id is not None:
-                    descriptor.set_cached_value(ticket, cache[related_id])
+        for ticket in tickets:
+            ticket.organization = self.organizations[ticket.organization_id]
+            if ticket.team_id is not None:
+                ticket.team = self.teams[ticket.team_id]
         for policy_id, policy in self.policies.items():
             if policy_id not in self.ladders:
                 self.ladders[policy_id] = policy.ladder
@@ -114,7 +152,7 @@ class _RunCache:
         return self.managers
 
 
-def _escalation_recipients(ticket: Ticket, notify: str, managers) -> set[int]:
+def _escalation_recipients(ticket: JobTicket, notify: str, managers) -> set[int]:
     # Nobody is left out when a rung of the ladder is empty: an unassigned ticket goes to the
     # team lead, a team without a lead to the managers covering the property.
     if notify == ASSIGNEE and ticket.assignee_id is not None:
@@ -146,15 +184,20 @@ def _from_micros(column: str) -> str:
     return f"(timestamptz 'epoch' + {column} * interval '1 microsecond')"
 
 
-def _save_sla_fields(tickets: list[Ticket]) -> None:
+def _save_sla_fields(tickets: list[JobTicket]) -> None:
     """Write the SLA fields of many tickets in one statement.
 
     Django's bulk_update builds a CASE WHEN per field and ticket (12,000 expressions for
     2,000 tickets: half of the job's CPU), so PostgreSQL gets one UPDATE … FROM unnest() of
     typed arrays instead; other databases keep bulk_update.
     """
+    # Breaches and due times show in the lists (tickets.memory).
+    forget_ticket_lists({ticket.organization_id for ticket in tickets})
     if connection.vendor != "postgresql":
-        Ticket.objects.bulk_update(tickets, SLA_FIELDS)
+        Ticket.objects.bulk_update([
+            Ticket(pk=ticket.pk, **{name: getattr(ticket, name) for name in SLA_FIELDS})
+            for ticket in tickets
+        ], SLA_FIELDS)
         return
     table = Ticket._meta.db_table
     columns = [Ticket._meta.get_field(name).column for name in SLA_FIELDS]
@@ -174,15 +217,17 @@ def _save_sla_fields(tickets: list[Ticket]) -> None:
         )
 
 
-Reached = list[tuple[Ticket, DueLevel]]
+Reached = list[tuple[JobTicket, DueLevel]]
 Fired = set[tuple[int, str, int]]
 
 # One round trip records the levels and their timeline entries: the levels go in with
-# ON CONFLICT DO NOTHING, and only those this statement inserted (RETURNING) get an entry and
-# are told, so a level another worker or an earlier run fired is neither recorded nor told
-# twice. Rows arrive as parallel arrays (unnest), in the order given, which keeps a ticket's
-# entries in the order its levels were reached. Timers and whom to notify travel as their
-# index in TIMER_NAMES and NOTIFY_NAMES; the entry's "reached_at" is the moment's isoformat().
+# ON CONFLICT DO NOTHING, and only those this statement inserted (RETURNING) are listed in an
+# entry and told, so a level another worker or an earlier run fired is neither recorded nor
+# told twice. Each ticket gets one entry per run, listing the levels it fired in the order they
+# were reached (rows arrive as parallel arrays, unnest, in the order given): a ticket that
+# caught up over four levels costs one timeline row, not four, nor their foreign-key checks at
+# COMMIT. Timers and whom to notify travel as their index in TIMER_NAMES and NOTIFY_NAMES; a
+# level's "reached_at" is the moment's isoformat().
 TIMER_NAMES = (FIRST_RESPONSE, RESOLUTION)
 NOTIFY_NAMES = ("", ASSIGNEE, TEAM_LEAD, MANAGER)
 _RECORD_SQL = """
@@ -205,18 +250,21 @@ WITH v AS (
     INSERT INTO {timeline} (organization_id, ticket_id, kind, actor_id, from_status, to_status,
                             body, is_public, data, created_at)
     SELECT v.org, v.ticket, %(kind)s, NULL, '', '', '', false,
-           jsonb_build_object('timer', v.timer, 'percent', v.percent, 'notify', v.notify,
-                              'reached_at', v.reached_text),
+           jsonb_build_object('levels', jsonb_agg(
+               jsonb_build_object('timer', v.timer, 'percent', v.percent,
+                                  'notify', v.notify, 'reached_at', v.reached_text)
+               ORDER BY v.n)),
            %(now)s
     FROM v JOIN fired ON fired.ticket_id = v.ticket AND fired.timer = v.timer
                      AND fired.percent = v.percent
-    ORDER BY v.n
+    GROUP BY v.org, v.ticket
+    ORDER BY min(v.n)
 )
 SELECT ticket_id, timer, percent FROM fired
 """
 
 
-def _entry_data(level: DueLevel) -> dict:
+def _level_data(level: DueLevel) -> dict:
     return {
         "timer": level.timer, "percent": level.percent, "notify": level.notify,
         "reached_at": level.reached_at.isoformat(),
@@ -224,8 +272,8 @@ def _entry_data(level: DueLevel) -> dict:
 
 
 def _record_levels(reached: Reached, now: dt.datetime, run_id: uuid.UUID) -> Fired:
-    """Insert the reached levels and, for those this run fired, their timeline entries;
-    returns (ticket id, timer, percent) of the levels this run fired."""
+    """Insert the reached levels and, for each ticket with levels this run fired, one timeline
+    entry listing them; returns (ticket id, timer, percent) of the levels this run fired."""
     if not reached:
         return set()
     if connection.vendor == "postgresql":
@@ -254,7 +302,7 @@ def _record_levels(reached: Reached, now: dt.datetime, run_id: uuid.UUID) -> Fir
             return {tuple(row) for row in cursor.fetchall()}
     SlaEscalation.objects.bulk_create([
         SlaEscalation(
-            organization_id=ticket.organization_id, ticket=ticket, timer=level.timer,
+            organization_id=ticket.organization_id, ticket_id=ticket.pk, timer=level.timer,
             percent=level.percent, notify=level.notify, reached_at=level.reached_at,
             fired_at=now, run_id=run_id,
         )
@@ -266,15 +314,18 @@ def _record_levels(reached: Reached, now: dt.datetime, run_id: uuid.UUID) -> Fir
             ticket_id__in={ticket.pk for ticket, _level in reached}, run_id=run_id,
         ).values_list("ticket_id", "timer", "percent")
     )
-    TimelineEntry.objects.bulk_create(
-        TimelineEntry(
-            organization_id=ticket.organization_id, ticket=ticket,
-            kind=TimelineEntry.Kind.ESCALATION, is_public=False, created_at=now,
-            data=_entry_data(level),
-        )
-        for ticket, level in reached
-        if (ticket.pk, level.timer, level.percent) in mine
-    )
+    entries: dict[int, TimelineEntry] = {}  # by ticket, listing its levels in the order given
+    for ticket, level in reached:
+        if (ticket.pk, level.timer, level.percent) not in mine:
+            continue
+        if ticket.pk not in entries:
+            entries[ticket.pk] = TimelineEntry(
+                organization_id=ticket.organization_id, ticket_id=ticket.pk,
+                kind=TimelineEntry.Kind.ESCALATION, is_public=False, created_at=now,
+                data={"levels": []},
+            )
+        entries[ticket.pk].data["levels"].append(_level_data(level))
+    TimelineEntry.objects.bulk_create(entries.values())
     return mine
 
 
@@ -314,20 +365,21 @@ def _top_level(levels: list[DueLevel]) -> DueLevel | None:
 
 
 def _fire(
-    tickets: list[Ticket], now: dt.datetime, run_id: uuid.UUID, run: SlaRun, cache: _RunCache,
-    escalated: list[tuple[Ticket, DueLevel, set[int]]],
+    tickets: list[JobTicket], now: dt.datetime, run_id: uuid.UUID, run: SlaRun,
+    cache: _RunCache, escalated: list[tuple[JobTicket, DueLevel, set[int]]],
 ) -> None:
     """Record the levels these tickets reached (once, under the unique constraint), their
-    breaches and timeline entries; add to ``escalated`` whom to tell, at the highest level."""
+    breaches and a timeline entry per ticket listing them; add to ``escalated`` whom to tell,
+    at the highest level."""
     cache.attach(tickets)
     organization_ids = {ticket.organization_id for ticket in tickets}
     fired = _fired_levels(organization_ids, [ticket.pk for ticket in tickets])
     reached: Reached = []
     for ticket in tickets:
-        policy_id = ticket.policy_id
-        calendar = cache.calendars.get(ticket.policy.calendar_id) if policy_id else None
+        policy = cache.policies.get(ticket.policy_id)
+        calendar = cache.calendars[policy.calendar_id] if policy is not None else None
         due, next_at = apply_sla(
-            ticket, calendar, fired[ticket.pk], now, ladder=cache.ladders.get(policy_id)
+            ticket, calendar, fired[ticket.pk], now, ladder=cache.ladders.get(ticket.policy_id)
         )
         ticket.next_sla_check_at = next_at
         reached += [(ticket, level) for level in due]
@@ -374,19 +426,18 @@ def sla_process_due(
     now = now or timezone.now()
     run, run_id, cache = SlaRun(), uuid.uuid4(), _RunCache()
     with scopes_disabled():  # the job serves every organisation; each query names its rows
-        due = (
-            Ticket.objects.filter(next_sla_check_at__lte=now)
-            .only(*JOB_FIELDS).order_by("next_sla_check_at")
-        )
+        due = Ticket.objects.filter(next_sla_check_at__lte=now).order_by("next_sla_check_at")
         for _round in range(MAX_BATCHES):
             handled, more = 0, True
             with transaction.atomic():
-                escalated: list[tuple[Ticket, DueLevel, set[int]]] = []
+                escalated: list[tuple[JobTicket, DueLevel, set[int]]] = []
                 while more and handled < round_size:
                     # A claimed ticket's next check moves past ``now`` inside this transaction,
                     # so the next claim finds the ones after it.
                     size = min(batch_size, round_size - handled)
-                    tickets = claim(due, size)
+                    tickets = [
+                        JobTicket(*row) for row in claim_rows(due, ("pk", *JOB_FIELDS), size)
+                    ]
                     if tickets:
                         _fire(tickets, now, run_id, run, cache, escalated)
                     handled += len(tickets)
@@ -401,10 +452,11 @@ def sla_process_due(
 def sla_helpers_wanted(*, now: dt.datetime | None = None, batch_size: int | None = None) -> int:
     """How many more worker processes the due tickets are worth, beyond the one asking.
 
-    A backlog of 2,000 due tickets is about 1.7 s of work in one process, half of it waiting
-    on the database; two processes (the worker's concurrency) share it in about half the
-    time, each claiming other tickets. One batch or less is not worth a second process. The
-    count stops at what the processes could take, so it costs the same on any backlog.
+    A backlog of 2,000 due tickets (7,600 levels) is about 0.5 s of work in one process,
+    more than half of it waiting on the database; two processes (the worker's concurrency)
+    share it, each claiming other tickets, which shortens it when the machine has a core to
+    spare. One batch or less is not worth a second process. The count stops at what the
+    processes could take, so it costs the same on any backlog.
     """
     processes = max(1, settings.TICKETS_SLA_PROCESSES)
     if processes == 1:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
@@ -24,6 +25,9 @@ from ..sla.timers import (
     pending_levels,
     split_due,
 )
+
+if TYPE_CHECKING:
+    from .sla_job import JobTicket
 
 # The ticket fields apply_sla() may change, for save(update_fields=…) and bulk_update().
 SLA_FIELDS = [
@@ -77,7 +81,7 @@ def set_policy(ticket: Ticket, policy: SlaPolicy | None) -> None:
         ticket.resolution_target_minutes = resolution
 
 
-def timers_of(ticket: Ticket) -> list[Timer]:
+def timers_of(ticket: "Ticket | JobTicket") -> list[Timer]:
     if ticket.first_response_target_minutes is None or ticket.resolution_target_minutes is None:
         return []
     return [
@@ -96,13 +100,14 @@ def timers_of(ticket: Ticket) -> list[Timer]:
 
 
 def apply_sla(
-    ticket: Ticket, calendar: WorkCalendar | None, fired: Collection[tuple[str, int]],
+    ticket: "Ticket | JobTicket", calendar: WorkCalendar | None, fired: Collection[tuple[str, int]],
     now: dt.datetime, *, ladder: Iterable[Level] | None = None,
 ) -> tuple[list[DueLevel], dt.datetime | None]:
     """Recompute the ticket's due times and next check.
 
     ``ladder`` is the policy's parsed ladder, for callers that handle many tickets of one
-    policy; by default it is parsed from the ticket's policy.
+    policy (the SLA job, whose tickets are plain rows, JobTicket); by default it is parsed
+    from the ticket's policy.
 
     Returns (levels reached by ``now`` and not fired, when the next later level is reached).
     A stopped resolution timer keeps its last due time (the record of what was promised);

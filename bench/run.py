@@ -65,6 +65,9 @@ def arguments(argv=None) -> argparse.Namespace:
     parser.add_argument("--reseed", action="store_true", help="rebuild the database")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     parser.add_argument("--only", default="", help="comma-separated scenario modules")
+    parser.add_argument("--http", default="",
+                        help="comma-separated words: only the HTTP scenarios whose name has one "
+                             "(the floors always run), e.g. 'queue API,creation'")
     parser.add_argument("--profile", action="store_true",
                         help="pyinstrument the SLA job and a queue API request (run dir)")
     parser.add_argument("--seed-only", action="store_true")

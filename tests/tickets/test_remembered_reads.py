@@ -15,8 +15,8 @@ from portal.tenancy.services.people import (
     membership_update,
     residency_deactivate,
 )
-from tickets.models import Category, Status, Ticket
-from tickets.services import sla_process_due
+from tickets.models import Category, SlaPolicy, Status, Ticket
+from tickets.services import sla_config, sla_process_due
 
 from .conftest import at
 
@@ -168,3 +168,22 @@ def test_a_breach_the_sla_job_records_shows_in_the_breached_view(desk, clock):
     with scopes_disabled():
         sla_process_due()
     assert _numbers(client, view="breached") == [ticket.number]
+
+
+def test_a_changed_policy_applies_to_the_next_ticket_filed(desk):
+    first = desk.submit()
+    with scopes_disabled():
+        policy = SlaPolicy.objects.get(pk=first.policy_id)
+        policy.first_response_normal_minutes = first.first_response_target_minutes + 7
+        policy.save()
+    second = desk.submit(title="Lift stuck")
+    assert second.first_response_target_minutes == first.first_response_target_minutes + 7
+
+
+def test_a_policy_made_inactive_in_bulk_is_no_longer_chosen(desk):
+    first = desk.submit()
+    with scopes_disabled():
+        SlaPolicy.objects.filter(pk=first.policy_id).update(is_active=False)  # no signal
+    sla_config.forget([desk.w.org.pk])  # what a bulk change of configuration must do
+    second = desk.submit(title="Lift stuck")
+    assert second.policy_id != first.policy_id

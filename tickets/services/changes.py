@@ -13,7 +13,8 @@ from .errors import TicketError
 from .follow_ups import follow_up_open_if_low
 from .history import lock, record
 from .rules import OWNER, actor_id, require_handler, require_roles
-from .timers import apply_sla, fired_levels, policy_for, set_policy
+from .sla_config import remembered_calendar, remembered_policy_for
+from .timers import apply_sla, fired_levels, set_policy
 
 
 def _covers(membership: Membership | None, property_id: int) -> bool:
@@ -80,12 +81,12 @@ def ticket_assign(
 def _repolicy(ticket: Ticket) -> None:
     """Choose the policy again after a priority or category change and recompute due times;
     the time already spent waiting on the owner still counts as paused."""
-    policy = policy_for(
+    policy = remembered_policy_for(
         organization_id=ticket.organization_id, category=ticket.category,
         priority=ticket.priority,
     ) or ticket.policy
     set_policy(ticket, policy)
-    calendar = policy.calendar.work_calendar() if policy is not None else None
+    calendar = remembered_calendar(ticket.organization_id, policy.pk if policy else None)
     apply_sla(ticket, calendar, fired_levels(ticket), timezone.now())
 
 

@@ -23,6 +23,7 @@ from ..models import (
     Team,
     TeamMember,
 )
+from .sla_config import forget as forget_sla_config
 
 
 def _require_manager(access: Access) -> None:
@@ -162,6 +163,7 @@ def sla_policy_save(
         SlaPolicy.objects.filter(organization=access.organization, is_default=True).exclude(
             pk=policy.pk
         ).update(is_default=False)
+        forget_sla_config([access.organization.pk])  # an update sends no signal
     policy.full_clean()
     policy.save()
     return policy

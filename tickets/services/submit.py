@@ -20,7 +20,8 @@ from .hotspots import mark_recurring
 from .numbers import ticket_number_next
 from .round_robin import round_robin_announce, round_robin_pick
 from .rules import actor_id
-from .timers import apply_sla, policy_for, set_policy
+from .sla_config import remembered_calendar, remembered_policy_for
+from .timers import apply_sla, set_policy
 
 PROXY_CHANNELS = (Channel.PHONE, Channel.WALK_IN, Channel.OTHER)
 
@@ -77,10 +78,14 @@ def _create(
         raise TicketError({"priority": _("Choose a priority.")}, code="priority")
 
     now = timezone.now()
-    policy = policy_for(organization_id=organization.pk, category=category, priority=priority)
+    policy = remembered_policy_for(
+        organization_id=organization.pk, category=category, priority=priority
+    )
     if policy is None:
         sla_ensure_defaults(organization=organization)
-        policy = policy_for(organization_id=organization.pk, category=category, priority=priority)
+        policy = remembered_policy_for(
+            organization_id=organization.pk, category=category, priority=priority
+        )
     ticket = Ticket(
         organization=organization, property_id=property_id, unit=unit, asset=asset,
         category=category, title=title, description=description.strip(), priority=priority,
@@ -90,7 +95,8 @@ def _create(
         created_at=now,
     )
     set_policy(ticket, policy)
-    apply_sla(ticket, policy.calendar.work_calendar() if policy else None, set(), now)
+    apply_sla(ticket, remembered_calendar(organization.pk, policy.pk if policy else None), set(),
+              now)
     # A round-robin team hands the ticket to its next member at once (services/round_robin.py).
     member = round_robin_pick(ticket)
     # Numbered last: the counter row stays locked until commit, so keep that short.

@@ -25,6 +25,7 @@ from ..sla.timers import (
     pending_levels,
     split_due,
 )
+from .sla_config import remembered_calendar
 
 if TYPE_CHECKING:
     from .sla_job import JobTicket
@@ -44,9 +45,7 @@ def work_calendars(calendar_ids: Iterable[int]) -> dict[int, WorkCalendar]:
 
 
 def calendar_of(ticket: Ticket) -> WorkCalendar | None:
-    if ticket.policy_id is None:
-        return None
-    return ticket.policy.calendar.work_calendar()
+    return remembered_calendar(ticket.organization_id, ticket.policy_id)
 
 
 def fired_levels(ticket: Ticket) -> set[tuple[str, int]]:

@@ -175,7 +175,10 @@ def _warm(host: str, requests: list[dict], count: int) -> None:
 def run(ctx) -> list[dict]:
     results = []
     processes = ctx.processes
+    wanted = [word.strip() for word in getattr(ctx.args, "http", "").split(",") if word.strip()]
     for spec in HTTP_SCENARIOS:
+        if wanted and not spec.floor and not any(word in spec.name for word in wanted):
+            continue
         requests = spec.requests(ctx)
         label = f"{spec.name} @{spec.users}"
         if not requests:

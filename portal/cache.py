@@ -10,10 +10,12 @@ does not pay a connection attempt for every call while Redis is away.
 """
 
 import logging
+import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from django.utils.functional import cached_property
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -23,8 +25,27 @@ RETRY_SECONDS = 5.0
 _UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
+# One client, and so one connection pool, per server and options for the whole process.
+_clients: dict = {}
+_clients_lock = threading.Lock()
+
+
 class ResilientRedisCache(RedisCache):
     _down_until = 0.0
+
+    @cached_property
+    def _cache(self):
+        # Django keeps a cache object per thread and per asynchronous context, and so under
+        # ASGI per request, each with a pool of its own: every request opened and closed a
+        # Redis connection (a third of the staff queue API's time in the web worker, py-spy,
+        # issue #9). The client is shared instead; redis-py's pools are thread-safe and
+        # start afresh in a forked child.
+        key = (tuple(self._servers), repr(sorted(self._options.items())))
+        with _clients_lock:
+            client = _clients.get(key)
+            if client is None:
+                client = _clients[key] = self._class(self._servers, **self._options)
+        return client
 
     def _guard(self, default, call, *args, **kwargs):
         if time.monotonic() < self._down_until:

@@ -2,8 +2,10 @@
 generations that ``memory`` stamps its entries with (bulk updates, which send no
 signal, go through ``portal.realtime.close_user_sockets_on_commit``, which does the same)."""
 
+from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from rest_framework.authtoken.models import Token
 
 from . import memory
 from .models import Membership, Organization, Residency
@@ -38,3 +40,14 @@ def _scope_row_deleted(sender, instance, **kwargs):
 @receiver([post_save, post_delete], sender=Organization)
 def _organization_changed(sender, instance, **kwargs):
     memory.forget_organizations()
+
+
+@receiver([post_save, post_delete], sender=get_user_model())
+def _user_changed(sender, instance, **kwargs):
+    # Remembered with their tokens (portal.api.authentication): deactivation, language, name.
+    memory.forget_people(instance.pk)
+
+
+@receiver(post_delete, sender=Token)
+def _token_deleted(sender, instance, **kwargs):
+    memory.forget_people(instance.user_id)

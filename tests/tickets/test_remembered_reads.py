@@ -187,3 +187,27 @@ def test_a_policy_made_inactive_in_bulk_is_no_longer_chosen(desk):
     sla_config.forget([desk.w.org.pk])  # what a bulk change of configuration must do
     second = desk.submit(title="Lift stuck")
     assert second.policy_id != first.policy_id
+
+
+def test_a_revoked_token_or_a_deactivated_person_is_refused_at_once(desk):
+    client = _client(desk.w.staff)
+    assert client.get(f"{API}/tickets/").status_code == 200
+    assert client.get(f"{API}/tickets/").status_code == 200  # now from memory
+    desk.w.staff.is_active = False
+    desk.w.staff.save()
+    assert client.get(f"{API}/tickets/").status_code == 401
+    owner = _client(desk.w.owner)
+    assert owner.get(f"{API}/tickets/").status_code == 200
+    assert owner.get(f"{API}/tickets/").status_code == 200
+    Token.objects.filter(user=desk.w.owner).delete()
+    assert owner.get(f"{API}/tickets/").status_code == 401
+
+
+def test_a_second_api_request_reads_nothing_but_what_changed(desk):
+    client = _client(desk.w.staff)
+    desk.submit()
+    _numbers(client)  # learns whose the token is
+    _numbers(client)  # remembers them under their generation
+    with CaptureQueriesContext(connection) as warm:
+        _numbers(client)
+    assert warm.captured_queries == []

@@ -97,14 +97,41 @@ class Memory:
             self._entries.clear()
 
 
+class _ForgetOnCommit:
+    """The generations one transaction moved, deleted again once it commits."""
+
+    def __init__(self):
+        self.keys: set[str] = set()
+
+    def __call__(self):
+        keys, self.keys = list(self.keys), set()
+        if keys:
+            cache.delete_many(keys)
+
+
 def forget(keys: Iterable[str]) -> None:
     """Move these generations: now, for readers inside this transaction (and tests, which
     never commit), and after commit, since a reader in between may have stored what it read
-    before the commit."""
+    before the commit. After commit one round trip deletes every key the transaction moved,
+    however many of its writes moved it (filing a ticket moves its organisation's lists
+    three times)."""
     keys = list(dict.fromkeys(keys))
-    if keys:
+    if not keys:
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys), robust=True)
+        return
+    pending = getattr(connection, "_courtyard_forget", None)
+    # Still waiting in this transaction's hooks? A rollback (of the transaction, or of the
+    # savepoint it was registered in) drops it, and a new one is registered.
+    if pending is None or not any(hook[1] is pending for hook in connection.run_on_commit):
+        pending = connection._courtyard_forget = _ForgetOnCommit()
+        transaction.on_commit(pending, robust=True)
+    # Now as well, every time: a reader in this transaction may have drawn the generation
+    # again since the last write.
+    cache.delete_many(keys)
+    pending.keys.update(keys)
 
 
 def clear_process_memory() -> None:

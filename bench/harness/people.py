@@ -1,6 +1,7 @@
 """Who the load acts as, prepared for each run: sessions (signed with this run's SECRET_KEY,
 written straight into the session table — no login, no Argon2) and the seeded API tokens."""
 
+import itertools
 from datetime import timedelta
 
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
@@ -61,7 +62,15 @@ def prepare(counts) -> dict:
 
         token_owner_ids = set(Token.objects.filter(
             user__residencies__relation="owner").values_list("user_id", flat=True))
-    creators = [o for o in owners if o[0] in token_owner_ids]
+    # Interleaved by organisation, as owners file: one community's counter is not the queue
+    # of every filer at once (ticket numbers are sequential per organisation, locked until
+    # each filing commits).
+    by_org: dict[int, list] = {}
+    for owner in owners:
+        if owner[0] in token_owner_ids:
+            by_org.setdefault(owner[3], []).append(owner)
+    creators = [owner for turn in itertools.zip_longest(*by_org.values()) for owner in turn
+                if owner is not None]
     return {
         "managers": [{"user": uid, "slug": slug, "token": token_for(uid),
                       "session": sessions[uid]} for uid, slug in managers],

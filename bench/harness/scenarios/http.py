@@ -138,8 +138,12 @@ HTTP_SCENARIOS = [
     # Two managers at once: the budget is one dashboard's response time, not throughput.
     *(HttpScenario(f"dashboard API: {name}, 12 months", 2, dashboard(name), budget_p95_ms=1000)
       for name in ("sla", "satisfaction", "engagement", "hotspots")),
-    HttpScenario("ticket creation (API POST)", 8, ticket_create, mode="rotate",
+    # The budget is one filing's response time: two owners filing at every moment is ~50
+    # tickets a second, ~1,500 times the million a year the harness models. Eight is the
+    # stress row, for throughput.
+    HttpScenario("ticket creation (API POST)", 2, ticket_create, mode="rotate",
                  budget_p95_ms=100),
+    HttpScenario("ticket creation (API POST)", 8, ticket_create, mode="rotate"),
     HttpScenario("status transition (API POST)", 8, ticket_transition, mode="once"),
 ]
 

@@ -55,6 +55,11 @@ class ResilientRedisCache(RedisCache):
         except _UNREACHABLE as error:
             self._down_until = time.monotonic() + RETRY_SECONDS
             logger.warning("cache unavailable, continuing without it: %s", error)
+            # Generations that writers could not move while Redis was away would otherwise
+            # vouch for what this process remembered before (portal.generations).
+            from portal.generations import clear_process_memory
+
+            clear_process_memory()
             return default
 
     def get(self, key, default=None, version=None):

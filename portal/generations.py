@@ -12,7 +12,10 @@ after it is ignored, and that clearing the cache between tests forgets everythin
 Values are pickled: every request gets its own objects, so that code changing what it was
 given (a form on ``request.organization``) cannot change what the next request sees. Each
 :class:`Memory` bounds its entries and their age; the age is a backstop for a change that no
-generation covers, never the means of invalidation. With Redis away nothing is remembered.
+generation covers, never the means of invalidation. With Redis away nothing is remembered,
+and a process that finds Redis away forgets what it remembered (writers could not move the
+generations meanwhile); a process that served nothing during an outage keeps its entries at
+most their age (a minute for access and tokens).
 """
 
 import pickle  # nosec B403: only this process's own entries, never input, are unpickled

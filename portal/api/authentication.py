@@ -16,7 +16,7 @@ from rest_framework.authentication import TokenAuthentication
 from portal import generations
 from portal.tenancy import memory
 
-people = generations.Memory(max_entries=4096, max_age=300.0)
+people = generations.Memory(max_entries=4096, max_age=60.0)
 _owners: dict[str, int] = {}  # token key -> user id; a token's owner never changes
 MAX_OWNERS = 65536
 

@@ -211,3 +211,15 @@ def test_a_second_api_request_reads_nothing_but_what_changed(desk):
     with CaptureQueriesContext(connection) as warm:
         _numbers(client)
     assert warm.captured_queries == []
+
+
+def test_a_process_that_finds_redis_away_forgets_what_it_remembered(db, settings):
+    memory = generations.Memory(max_entries=10, max_age=60)
+    gens = ("test:gen:outage",)
+    assert memory.get(("k",), gens, lambda: "before") == "before"
+    settings.CACHES = {"default": {  # the same process, and Redis gone
+        "BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }}
+    assert memory.get(("k",), gens, lambda: "during") == "during"
+    assert memory._recall(("k",), None) is None  # nothing left to vouch for

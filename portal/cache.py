@@ -93,5 +93,13 @@ class ResilientRedisCache(RedisCache):
     def delete_many(self, keys, version=None):
         return self._guard(None, super().delete_many, keys, version)
 
+    def delete_many_now(self, keys, version=None):
+        """``delete_many`` even during the pause after a failure (portal.generations)."""
+        try:
+            return super().delete_many(keys, version)
+        except _UNREACHABLE as error:
+            logger.warning("cache unavailable, generations not moved: %s", error)
+            return None
+
     def clear(self):
         return self._guard(False, super().clear)

@@ -12,7 +12,9 @@ after it is ignored, and that clearing the cache between tests forgets everythin
 Values are pickled: every request gets its own objects, so that code changing what it was
 given (a form on ``request.organization``) cannot change what the next request sees. Each
 :class:`Memory` bounds its entries and their age; the age is a backstop for a change that no
-generation covers, never the means of invalidation. With Redis away nothing is remembered,
+generation covers, never the means of invalidation (and for one case no code has today: a
+value read inside a transaction after it moved the value's generation, which then rolls
+back). With Redis away nothing is remembered,
 and a process that finds Redis away forgets what it remembered (writers could not move the
 generations meanwhile); a process that served nothing during an outage keeps its entries at
 most their age (a minute for access and tokens).
@@ -37,17 +39,23 @@ def enabled() -> bool:
     return getattr(settings, "REMEMBER_READS", True)
 
 
-def _stamp(keys: tuple[str, ...]) -> tuple | None:
+def _stamp(keys: tuple[str, ...], known: dict | None = None) -> tuple | None:
     """The generations stored under ``keys`` (one round trip), drawing one where there is
-    none; None while the cache is unreachable."""
-    values = cache.get_many(keys)
-    if len(values) < len(keys):
-        for key in keys:
-            if key not in values:
-                cache.add(key, uuid.uuid4().hex, GENERATION_TIMEOUT)
-        values = cache.get_many(keys)
-        if len(values) < len(keys):
-            return None
+    none; None while the cache is unreachable. ``known`` holds values this request already
+    read (and computed something under): they are used as they were, not read again."""
+    known = known or {}
+    missing = tuple(key for key in keys if key not in known)
+    values = dict(known)
+    if missing:
+        found = cache.get_many(missing)
+        if len(found) < len(missing):
+            for key in missing:
+                if key not in found:
+                    cache.add(key, uuid.uuid4().hex, GENERATION_TIMEOUT)
+            found = cache.get_many(missing)
+            if len(found) < len(missing):
+                return None
+        values.update(found)
     return tuple(values[key] for key in keys)
 
 
@@ -83,21 +91,35 @@ class Memory:
     def get(self, key: tuple, generations: tuple[str, ...], read: Callable):
         """``read()``, or what it answered last time if no generation moved since. The
         generations are read before ``read()`` runs, never after. None is not remembered."""
+        return self.get_stamped(key, generations, read)[0]
+
+    def get_stamped(self, key: tuple, generations: tuple[str, ...], read: Callable,
+                    known: dict | None = None) -> tuple:
+        """``get``, and the generations it went by ({key: value}, empty when none): what is
+        computed from this value can be remembered under the same ones (``known``)."""
         if not enabled():
-            return read()
-        stamp = _stamp(generations)
+            return read(), {}
+        stamp = _stamp(generations, known)
         if stamp is None:
-            return read()
+            return read(), {}
         value = self._recall(key, stamp)
         if value is None:
             value = read()
             if value is not None:
                 self._keep(key, stamp, value)
-        return value
+        return value, dict(zip(generations, stamp, strict=True))
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+def _delete(keys: list[str]) -> None:
+    # Even within the pause the cache takes after a failure (portal.cache): a generation a
+    # writer could not move would let other processes serve what changed. Failing, it is
+    # logged; what every process remembers then lasts at most its age.
+    deleter = getattr(cache, "delete_many_now", cache.delete_many)
+    deleter(keys)
 
 
 class _ForgetOnCommit:
@@ -109,7 +131,7 @@ class _ForgetOnCommit:
     def __call__(self):
         keys, self.keys = list(self.keys), set()
         if keys:
-            cache.delete_many(keys)
+            _delete(keys)
 
 
 def forget(keys: Iterable[str]) -> None:
@@ -123,7 +145,7 @@ def forget(keys: Iterable[str]) -> None:
         return
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        cache.delete_many(keys)
+        _delete(keys)
         return
     pending = getattr(connection, "_courtyard_forget", None)
     # Still waiting in this transaction's hooks? A rollback (of the transaction, or of the
@@ -133,7 +155,7 @@ def forget(keys: Iterable[str]) -> None:
         transaction.on_commit(pending, robust=True)
     # Now as well, every time: a reader in this transaction may have drawn the generation
     # again since the last write.
-    cache.delete_many(keys)
+    _delete(keys)
     pending.keys.update(keys)
 
 
@@ -141,3 +163,15 @@ def clear_process_memory() -> None:
     """Forget everything this process remembers (tests that count a cold request's queries)."""
     for memory in _memories:
         memory.clear()
+
+
+def forget_all() -> None:
+    """Move every generation (after a bulk load that sends no signal, such as the demo seed)."""
+    pattern = cache.make_key("*").replace("*", "*:gen:*", 1)
+    try:
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=pattern, count=1000))
+        if keys:
+            client.delete(*keys)
+    except Exception:  # noqa: BLE001  # Redis away: nothing is remembered meanwhile anyway
+        clear_process_memory()

@@ -29,16 +29,22 @@ def forget(organization_ids) -> None:
 
 
 def _organization_filtered(queryset) -> int | None:
-    """The organisation a queryset's top-level filter pins (``organization=…``, as the
-    tenant scope and the services write it), if any."""
-    where = queryset.query.where
+    """The organisation a queryset's top-level filter pins on the ticket table itself
+    (``organization=…``, as the tenant scope and the services write it), if any."""
+    where, query = queryset.query.where, queryset.query
     if where.connector != "AND" or where.negated:
         return None
     for child in where.children:
-        target = getattr(getattr(child, "lhs", None), "target", None)
-        if (getattr(target, "name", None) == "organization"
-                and getattr(child, "lookup_name", None) == "exact"):
-            return getattr(child.rhs, "pk", child.rhs)
+        lhs = getattr(child, "lhs", None)
+        target = getattr(lhs, "target", None)
+        if (getattr(target, "name", None) != "organization"
+                or getattr(child, "lookup_name", None) != "exact"
+                or target.model is not query.model
+                or getattr(lhs, "alias", None) != query.base_table):
+            continue
+        value = getattr(child.rhs, "pk", child.rhs)
+        if isinstance(value, int):
+            return value
     return None
 
 
@@ -58,8 +64,12 @@ def remembered_list(request, organization_id: int, read):
 
     key = ("tickets.list", organization_id, request.user.pk, translation.get_language(),
            timezone.get_current_timezone_name(), request.build_absolute_uri())
-    return lists.get(
+    # The access this list was narrowed by was read under these generations: the list is
+    # kept under the same, so that an access lost in between is not stored as current.
+    known = getattr(request, "_access_generations", None) or {}
+    value, _stamps = lists.get_stamped(
         key,
         (organization(organization_id), tenancy.person(request.user.pk), tenancy.ORGANIZATIONS),
-        read,
+        read, known=known,
     )
+    return value

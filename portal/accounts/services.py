@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from portal.sms import send_sms
+from portal.tenancy.memory import forget_people
 
 from .backends import find_user
 from .models import Invitation
@@ -194,3 +195,4 @@ def user_set_language(*, user, language: str) -> None:
         return
     get_user_model().objects.filter(pk=user.pk).update(language=language)
     user.language = language
+    forget_people(user.pk)  # remembered with their API tokens; an update sends no signal

@@ -30,17 +30,18 @@ class RememberedTokenAuthentication(TokenAuthentication):
                 _owners.clear()
             _owners[key] = user.pk
             return user, token
-        found = people.get(("token", key), (memory.person(user_id),), lambda: self._read(key))
-        if found is None:  # DRF's own messages, translated by DRF's catalogue
-            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        found = people.get(("token", key), (memory.person(user_id),),
+                           lambda: self._read(key, user_id))
+        if found is None:  # gone, or given to someone else: read as DRF does
+            _owners.pop(key, None)
+            return super().authenticate_credentials(key)
         user, token = found
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return user, token
 
-    def _read(self, key):
-        try:
-            token = self.get_model().objects.select_related("user").get(key=key)
-        except self.get_model().DoesNotExist:
+    def _read(self, key, user_id):
+        token = self.get_model().objects.select_related("user").filter(key=key).first()
+        if token is None or token.user_id != user_id:
             return None
         return token.user, token

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django_scopes import scopes_disabled
 
+from portal.generations import forget_all
+
 SEED = 20240501
 DEMO_PASSWORD = "courtyard-demo"
 
@@ -139,4 +141,6 @@ def run(*, seed: int = SEED) -> DemoContext:
     with transaction.atomic(), scopes_disabled():
         for _name, func in steps():
             func(ctx)
+        # Its bulk writes send no signal: every remembered read is read again after commit.
+        transaction.on_commit(forget_all)
     return ctx

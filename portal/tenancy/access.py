@@ -5,7 +5,7 @@ asks :func:`get_access` and answers 404 (never 403) when the caller has no place
 (DESIGN §4.3): the existence of another organisation's data does not leak.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.http import Http404
 from django_scopes import scopes_disabled
@@ -106,11 +106,15 @@ def get_access(request) -> Access:
     if cached is not None and cached[0] == user.pk:
         return cached[1]
     if user.is_authenticated and user.is_active:
-        access = memory.reads.get(
+        access, stamps = memory.reads.get_stamped(
             ("access", user.pk, organization.pk),
             (memory.ORGANIZATIONS, memory.person(user.pk)),
             lambda: compute_access(user, organization),
         )
+        # What is computed from this access is remembered under the generations it was read
+        # by, not later ones (tickets.memory), and its organisation is this request's.
+        request._access_generations = stamps
+        access = replace(access, organization=organization)
     else:
         access = Access(organization=organization)
     request._tenancy_access = (user.pk, access)

@@ -5,7 +5,7 @@ signal, go through ``portal.realtime.close_user_sockets_on_commit``, which does 
 from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.models import Token, TokenProxy
 
 from . import memory
 from .models import Membership, Organization, Residency
@@ -19,6 +19,10 @@ def _person_changed(sender, instance, **kwargs):
 
 @receiver(m2m_changed, sender=Membership.properties.through)
 def _scope_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse and action == "pre_clear":  # property.memberships.clear(): no pk_set after
+        memory.forget_people(*Membership.objects.filter(properties=instance)
+                             .values_list("user_id", flat=True))
+        return
     if not action.startswith("post_"):
         return
     if not reverse:
@@ -48,6 +52,7 @@ def _user_changed(sender, instance, **kwargs):
     memory.forget_people(instance.pk)
 
 
-@receiver(post_delete, sender=Token)
-def _token_deleted(sender, instance, **kwargs):
+@receiver([post_save, post_delete], sender=Token)
+@receiver([post_save, post_delete], sender=TokenProxy)  # what DRF's admin deletes
+def _token_changed(sender, instance, **kwargs):
     memory.forget_people(instance.user_id)

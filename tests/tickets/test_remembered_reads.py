@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
-from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.models import Token, TokenProxy
 
 from portal import generations
 from portal.tenancy.models import Membership, Residency
@@ -15,6 +15,7 @@ from portal.tenancy.services.people import (
     membership_update,
     residency_deactivate,
 )
+from tickets import memory as ticket_memory
 from tickets.models import Category, SlaPolicy, Status, Ticket
 from tickets.services import sla_config, sla_process_due
 
@@ -223,3 +224,30 @@ def test_a_process_that_finds_redis_away_forgets_what_it_remembered(db, settings
     }}
     assert memory.get(("k",), gens, lambda: "during") == "during"
     assert not memory._entries  # nothing left to vouch for the old generation
+
+
+def test_a_list_built_from_access_lost_meanwhile_is_not_served_after(desk, monkeypatch):
+    # The scope is cut after this request checked access and before it read the list: the
+    # list (of the old scope) must not be kept as if it were read under the new one.
+    w = desk.w
+    client = _client(w.staff)
+    ticket = desk.submit()
+    membership = _membership(w, w.staff)
+    real = ticket_memory.lists.get_stamped
+
+    def cut_in_between(*args, **kwargs):
+        membership.properties.remove(w.property)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ticket_memory.lists, "get_stamped", cut_in_between)
+    assert _numbers(client) == [ticket.number]  # this request still went by the old scope
+    monkeypatch.setattr(ticket_memory.lists, "get_stamped", real)
+    assert _numbers(client) == []
+
+
+def test_a_token_revoked_in_the_admin_is_refused_at_once(desk):
+    client = _client(desk.w.staff)
+    assert client.get(f"{API}/tickets/").status_code == 200
+    assert client.get(f"{API}/tickets/").status_code == 200
+    TokenProxy.objects.filter(user=desk.w.staff).delete()  # what DRF's token admin deletes
+    assert client.get(f"{API}/tickets/").status_code == 401

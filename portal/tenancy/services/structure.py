@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ..memory import forget_people
 from ..models import Asset, Building, Organization, Property, Unit
 
 
@@ -108,6 +109,8 @@ def unit_update(
     unit.floor = floor
     unit.area = area
     unit.save(update_fields=["building", "property", "number", "floor", "area"])
+    # Its residents' access carries the unit's property (what they may file about).
+    forget_people(*unit.residencies.values_list("user_id", flat=True))
     return unit
 
 

@@ -11,6 +11,13 @@
     });
   }
 
+  // The queue's filters fold away on a phone (the tickets come first); on a wide screen
+  // there is room for them, so they start open as before.
+  var more = document.getElementById("queue-filters");
+  if (more && window.matchMedia("(min-width: 992px)").matches) {
+    more.open = true;
+  }
+
   var data = document.getElementById("canned-bodies");
   var form = document.getElementById("canned-form");
   var reply = document.getElementById("id_body");

@@ -467,3 +467,14 @@ def test_accepting_through_the_service_then_the_page_keeps_one_accept(desk, logi
     ticket_accept(access=desk.access(desk.w.manager), ticket=ticket)
     login(desk.w.staff).post(page_url(desk.w, ticket, "accept"))
     assert TimelineEntry.objects.filter(ticket=ticket, to_status="accepted").count() == 1
+
+
+def test_the_queue_folds_its_other_filters_away_unless_one_is_in_use(desk, login):
+    client = login(desk.w.staff)
+    plain = client.get(queue_url(desk.w)).content.decode()
+    assert '<details class="col-12 queue-filters" id="queue-filters">' in plain
+    assert 'name="q"' in plain.split('id="queue-filters"')[0]  # search stays in sight
+    filtered = client.get(queue_url(desk.w), {"priority": "urgent"}).content.decode()
+    assert '<details class="col-12 queue-filters" id="queue-filters" open>' in filtered
+    chinese = client.get(queue_url(desk.w), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "更多筛选条件" in chinese

@@ -61,7 +61,8 @@ def queue(request):
     filters = TicketFilter(request.GET, queryset=_tickets(access, view), access=access)
     counts = ticket_queue_counts(access=access)
     paginator = Paginator(filters.qs, PAGE_SIZE)
-    if view in counts and not _narrowed(filters):
+    narrowed = _narrowed(filters)
+    if view in counts and not narrowed:
         # The tab's count is this list's length: no second count over the open tickets.
         paginator.count = counts[view]
     page = paginator.get_page(request.GET.get("page"))
@@ -71,6 +72,7 @@ def queue(request):
     tabs = [(key, label, counts.get(key)) for key, label in VIEWS]
     return render(request, "tickets/staff/queue.html", {
         "filters": filters, "page": page, "tabs": tabs, "view": view,
+        "filters_in_use": narrowed or bool(request.GET.get("sort")),
         "bulk_form": BulkForm(organization=request.organization),
     })
 

@@ -12,6 +12,8 @@ A person's renamed name and the passing of time ("breaching soon") are in no gen
 ``MAX_AGE`` bounds how long a list may show them as they were.
 """
 
+from django.utils import timezone, translation
+
 from portal import generations
 from portal.tenancy import memory as tenancy
 
@@ -60,13 +62,11 @@ def forget_queryset(queryset) -> None:
 
 
 def remembered_list(request, organization_id: int, read):
-    from django.utils import timezone, translation
-
     key = ("tickets.list", organization_id, request.user.pk, translation.get_language(),
            timezone.get_current_timezone_name(), request.build_absolute_uri())
     # The access this list was narrowed by was read under these generations: the list is
     # kept under the same, so that an access lost in between is not stored as current.
-    known = getattr(request, "_access_generations", None) or {}
+    known = getattr(request, "_generations", None)
     value, _stamps = lists.get_stamped(
         key,
         (organization(organization_id), tenancy.person(request.user.pk), tenancy.ORGANIZATIONS),

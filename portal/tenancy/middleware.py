@@ -7,12 +7,14 @@ from . import memory
 from .models import Organization
 
 
-def organization_for(slug: str) -> Organization | None:
-    """The active organisation with this slug, remembered until an organisation changes."""
-    return memory.reads.get(
+def organization_for(request, slug: str) -> Organization | None:
+    """The active organisation with this slug, remembered until an organisation changes.
+    The generation it went by stays on the request for the access read after it."""
+    organization, request._generations = memory.reads.get_stamped(
         ("organization", slug), (memory.ORGANIZATIONS,),
         lambda: Organization.objects.filter(slug=slug, is_active=True).first(),
     )
+    return organization
 
 
 class TenantMiddleware:
@@ -38,7 +40,7 @@ class TenantMiddleware:
         slug = match.kwargs.get("org_slug")
         if slug is None:
             return self.get_response(request)
-        organization = organization_for(slug)
+        organization = organization_for(request, slug)
         if organization is None:
             if request.path_info.startswith("/api/"):
                 return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)

@@ -1,5 +1,6 @@
 """Ticket querysets whose bulk writes move the organisation's ticket-list generation
-(:mod:`tickets.memory`); single saves and deletes do it through signals (tickets.signals)."""
+(:mod:`tickets.memory`). Saves and deletes, a queryset's delete included (its collector sends
+a signal per row), do it through signals (tickets.signals)."""
 
 from django.db import models, transaction
 from django_scopes import ScopedManager
@@ -16,13 +17,6 @@ class TicketQuerySet(models.QuerySet):
             return super().update(**kwargs)
 
     update.alters_data = True
-
-    def delete(self):
-        with transaction.atomic(using=self.db, savepoint=False):
-            forget_queryset(self)
-            return super().delete()
-
-    delete.alters_data = True
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
